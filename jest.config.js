@@ -4,9 +4,10 @@ module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
-	// Transpile only: type errors are the job of `npm run typecheck`, which CI runs before the tests.
+	// Transpile only (isolatedModules in tsconfig.json): type errors are the job of `npm run typecheck`,
+	// which CI runs before the tests.
 	transform: {
-		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }],
+		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
 	},
 	testTimeout: 30000,
 	// n8n-core writes to ~/.n8n unless told otherwise; the setup points it at a temp folder.
