@@ -39,6 +39,8 @@ export function parseRetryAfter(
 	const trimmed = value.trim();
 	if (trimmed === '') return undefined;
 	if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(parseFloat(trimmed) * 1000);
+	// An HTTP date always names its day or month; anything else (e.g. "-1") is not a wait we understand.
+	if (!/[a-z]/i.test(trimmed)) return undefined;
 	const date = Date.parse(trimmed);
 	if (Number.isNaN(date)) return undefined;
 	return Math.max(0, date - now);
