@@ -9,7 +9,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'crypto';
 
 /** Header name Edges sends back to us with every callback. */
-export const CALLBACK_SECRET_HEADER = 'x-edges-n8n-secret';
+export const CALLBACK_SECRET_HEADER = 'x-edges-callback-secret';
 
 const DERIVATION_LABEL = 'n8n-nodes-edges/callback-secret/v1';
 
