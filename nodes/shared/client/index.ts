@@ -4,3 +4,4 @@ export * from './http';
 export * from './pagination';
 export * from './retry';
 export * from './schemas';
+export * from './pacer';
