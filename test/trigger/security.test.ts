@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test-only code: it never ships in the package */
 // Only real Edges callbacks of the credential's workspace start executions: the secret header is checked
 // first, the body next, and the run last, with Edges. Refusals say what is wrong and never echo a secret.
 import { CALLBACK_SECRET_HEADER, deriveCallbackSecret } from '../../nodes/shared/callbackSecret';

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test-only code: it never ships in the package */
 // Shared by the Edges Trigger tests: a simulator, a harness serving the trigger, and the calls a test makes
 // to Edges (start a run whose callback is the trigger) or to the trigger directly (a forger).
 import type { IDataObject, INodeParameters } from 'n8n-workflow';

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test-only code: it never ships in the package */
 // The Edges Trigger receives real final-mode callbacks from the simulator and emits one item per finished
 // run, with the status Edges confirms; statuses it is not set to emit are acknowledged and dropped.
 import type { WebhookHarness } from '../helpers/webhookHarness';
