@@ -1,0 +1,193 @@
+/**
+ * Action › Run Async: all incoming items become ONE Edges run (`inputs[]`), split into several runs only
+ * above Edges' limit of 100,000 inputs. Output: one item per run created, paired to the items it holds.
+ * With Wait for Completion the execution parks until the run ends (see ./wait.ts).
+ */
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import type { AsyncRunCreated } from '../../../shared/client';
+import { edgesClientFor } from '../../../shared/transport';
+import {
+	MAX_ASYNC_INPUTS,
+	buildInput,
+	chunk,
+	parseJsonObject,
+	type InputError,
+} from '../../helpers/validation';
+import { errorItem, nodeErrorFor, pairedTo } from '../utils';
+import { getActionSlug, readInputFields, readRunOptions, runOptions } from './shared';
+import { checkCanWait, maxWaitMs, parkUntilCallback, resumeUrlFor, type WaitedRun } from './wait';
+
+const show = { resource: ['action'], operation: ['runAsync'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to pause this workflow until Edges has finished the run, then continue with its results. Nothing runs or polls while it waits.',
+		displayOptions: { show },
+	},
+	{
+		displayName:
+			'Edges will call this n8n back when the run ends, so n8n must be reachable from the internet over HTTPS (its WEBHOOK_URL setting). Test it with a few items first.',
+		name: 'waitNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { ...show, waitForCompletion: [true] } },
+	},
+	{
+		displayName: 'Output',
+		name: 'waitOutput',
+		type: 'options',
+		default: 'outputs',
+		options: [
+			{
+				name: 'Results',
+				value: 'outputs',
+				description: 'One item per result of the run, paired to the item it came from',
+			},
+			{
+				name: 'Run Summary',
+				value: 'run',
+				description: 'One item per run with its status, output count and error',
+			},
+		],
+		displayOptions: { show: { ...show, waitForCompletion: [true] } },
+	},
+	{
+		displayName: 'Maximum Wait',
+		name: 'maxWait',
+		type: 'number',
+		default: 24,
+		typeOptions: { minValue: 0 },
+		description:
+			'How long to wait at most. If the run has not ended by then, the workflow continues with one item per run that has "wait_timed_out": true and its run_uid.',
+		displayOptions: { show: { ...show, waitForCompletion: [true] } },
+	},
+	{
+		displayName: 'Maximum Wait Unit',
+		name: 'maxWaitUnit',
+		type: 'options',
+		default: 'hours',
+		options: [
+			{ name: 'Minutes', value: 'minutes' },
+			{ name: 'Hours', value: 'hours' },
+			{ name: 'Days', value: 'days' },
+		],
+		displayOptions: { show: { ...show, waitForCompletion: [true] } },
+	},
+	runOptions('runAsync'),
+];
+
+interface Batch {
+	itemIndexes: number[];
+	inputs: Array<Record<string, unknown>>;
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	const node = this.getNode();
+	const wait = this.getNodeParameter('waitForCompletion', 0, false) as boolean;
+	// With Wait for Completion the node's output is replaced by the callback's, so error items made now
+	// would be lost: every item must be valid then, and an invalid one fails the node.
+	const continueOnFail = this.continueOnFail() && !wait;
+	const out: INodeExecutionData[] = [];
+
+	let slug: string;
+	let options: Awaited<ReturnType<typeof readRunOptions>>;
+	try {
+		slug = getActionSlug(this, 0);
+		options = await readRunOptions(this, 0, !wait);
+	} catch (error) {
+		throw nodeErrorFor(node, error, 0);
+	}
+
+	const valid: Batch = { itemIndexes: [], inputs: [] };
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const itemOptions = this.getNodeParameter('options', i, {}) as IDataObject;
+			valid.inputs.push(
+				buildInput({
+					slug,
+					fields: readInputFields(this, i),
+					customData: parseJsonObject(itemOptions.customData, 'Custom Data', i),
+					itemIndex: i,
+				}),
+			);
+			valid.itemIndexes.push(i);
+		} catch (error) {
+			if (!continueOnFail) throw nodeErrorFor(node, error, (error as InputError).itemIndex ?? i);
+			out.push(errorItem(node, error, { item: i }));
+		}
+	}
+	if (valid.inputs.length === 0) {
+		if (out.length > 0) return out;
+		throw nodeErrorFor(node, new Error('There are no items to send to Edges'), 0);
+	}
+
+	const batches: Batch[] = chunk(valid.itemIndexes, MAX_ASYNC_INPUTS).map((itemIndexes, b) => ({
+		itemIndexes,
+		inputs: valid.inputs.slice(b * MAX_ASYNC_INPUTS, b * MAX_ASYNC_INPUTS + itemIndexes.length),
+	}));
+
+	let callback = options.callback;
+	let waitMs = 0;
+	if (wait) {
+		try {
+			checkCanWait(this, batches.length);
+			waitMs = maxWaitMs(this);
+			callback = { url: resumeUrlFor(this), on: 'final' };
+		} catch (error) {
+			throw nodeErrorFor(node, error, 0);
+		}
+	}
+
+	const client = await edgesClientFor(this);
+	const started: Array<WaitedRun & { action: string }> = [];
+	for (const batch of batches) {
+		const pairedItem = pairedTo(batch.itemIndexes);
+		let created: AsyncRunCreated;
+		try {
+			created = await client.startAsyncRun(slug, {
+				inputs: batch.inputs,
+				parameters: options.parameters,
+				identity_mode: options.identity_mode,
+				identity_ids: options.identity_ids,
+				callback,
+			});
+		} catch (error) {
+			const nodeError = nodeErrorFor(node, error, batch.itemIndexes[0]);
+			if (started.length > 0) {
+				nodeError.description = [
+					nodeError.description,
+					`Runs already started for earlier items: ${started.map((run) => run.uid).join(', ')}.`,
+				]
+					.filter(Boolean)
+					.join(' ');
+			}
+			if (!continueOnFail) throw nodeError;
+			out.push(errorItem(node, nodeError, pairedItem));
+			continue;
+		}
+		const first = batch.itemIndexes[0];
+		const last = batch.itemIndexes[batch.itemIndexes.length - 1];
+		started.push({ uid: created.run_uid, first, last, action: slug });
+		out.push({
+			json: { ...created, input_count: batch.inputs.length, first_item: first, last_item: last },
+			pairedItem,
+		});
+	}
+
+	if (wait && started.length > 0) await parkUntilCallback(this, started, waitMs);
+	return out;
+}

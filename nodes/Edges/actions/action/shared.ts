@@ -1,0 +1,341 @@
+/**
+ * Parameters shared by Run Async, Run Live and Schedule: which action, where each item's input fields come
+ * from, and the run options (parameters, identity, callback). Also the code that reads them back.
+ */
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { CallbackConfig, IdentityMode } from '../../../shared/client';
+import { CALLBACK_SECRET_HEADER, deriveCallbackSecret } from '../../../shared/callbackSecret';
+import { EDGES_CREDENTIAL, type EdgesCredentialData } from '../../../shared/transport';
+import {
+	InputError,
+	checkCallbackUrl,
+	isN8nWebhookUrl,
+	isPlainObject,
+	parseHeaders,
+	parseJsonObject,
+	type InputFields,
+} from '../../helpers/validation';
+
+type Operation = 'runAsync' | 'runLive' | 'schedule';
+
+const SLUG_PATTERN = '^[a-z0-9][a-z0-9-]*$';
+
+export function actionProperties(operations: Operation[]): INodeProperties[] {
+	const show = { resource: ['action'], operation: operations };
+	return [
+		{
+			displayName: 'Action',
+			name: 'action',
+			type: 'resourceLocator',
+			default: { mode: 'list', value: '' },
+			required: true,
+			description: 'The Edges action to run',
+			displayOptions: { show },
+			modes: [
+				{
+					displayName: 'From List',
+					name: 'list',
+					type: 'list',
+					typeOptions: { searchListMethod: 'searchActions', searchable: true },
+				},
+				{
+					displayName: 'By Slug',
+					name: 'slug',
+					type: 'string',
+					placeholder: 'e.g. linkedin-extract-people',
+					hint: 'The action name from the Edges Actions Library (docs.edges.run), in lowercase with dashes',
+					validation: [
+						{
+							type: 'regex',
+							properties: {
+								regex: SLUG_PATTERN,
+								errorMessage:
+									'Use lowercase letters, digits and dashes, e.g. linkedin-extract-people',
+							},
+						},
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Input Fields From',
+			name: 'inputSource',
+			type: 'options',
+			default: 'fields',
+			displayOptions: { show },
+			options: [
+				{
+					name: 'Mapped Fields',
+					value: 'fields',
+					description: 'Map each input field of the action below',
+				},
+				{
+					name: 'JSON',
+					value: 'json',
+					description: 'Give all input fields of an item as one JSON object',
+				},
+			],
+		},
+		{
+			displayName: 'Input Fields',
+			name: 'inputFields',
+			type: 'resourceMapper',
+			noDataExpression: true,
+			default: { mappingMode: 'defineBelow', value: null },
+			required: true,
+			displayOptions: { show: { ...show, inputSource: ['fields'] } },
+			typeOptions: {
+				loadOptionsDependsOn: ['action.value'],
+				resourceMapper: {
+					resourceMapperMethod: 'getActionFields',
+					mode: 'add',
+					fieldWords: { singular: 'field', plural: 'fields' },
+					addAllFields: true,
+					multiKeyMatch: false,
+					supportAutoMap: true,
+					noFieldsError:
+						'This action has no known input fields. Pick "JSON" above to give its inputs.',
+				},
+			},
+		},
+		{
+			displayName: 'Input JSON',
+			name: 'inputJson',
+			type: 'json',
+			default: '{\n  "linkedin_profile_url": "https://www.linkedin.com/in/..."\n}',
+			required: true,
+			description:
+				'The input fields of one item as a JSON object, built with an expression from the item',
+			hint: 'Use an expression to build it from each incoming item',
+			displayOptions: { show: { ...show, inputSource: ['json'] } },
+		},
+	];
+}
+
+/** The options collection of Run Async and Schedule. Callback options hide while waiting for completion. */
+export function runOptions(operation: 'runAsync' | 'schedule'): INodeProperties {
+	const notWaiting = operation === 'runAsync' ? { '/waitForCompletion': [false] } : undefined;
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show: { resource: ['action'], operation: [operation] } },
+		options: [
+			{
+				displayName: 'Callback Headers',
+				name: 'callbackHeaders',
+				type: 'json',
+				default: '{}',
+				description:
+					'Headers Edges sends with every callback, as a JSON object, e.g. {"Authorization": "Bearer …"}',
+				displayOptions: notWaiting ? { show: notWaiting } : undefined,
+			},
+			{
+				displayName: 'Callback URL',
+				name: 'callbackUrl',
+				type: 'string',
+				default: '',
+				placeholder: 'https://your-n8n.example.com/webhook/…',
+				description:
+					'Where Edges sends results. Must be HTTPS. Use the production URL of an Edges Trigger node to receive them in another workflow.',
+				displayOptions: notWaiting ? { show: notWaiting } : undefined,
+			},
+			{
+				displayName: 'Callback When',
+				name: 'callbackOn',
+				type: 'options',
+				default: 'final',
+				options: [
+					{
+						name: 'Once, When the Run Ends',
+						value: 'final',
+						description: 'One callback with the run status; results are read afterwards',
+					},
+					{
+						name: 'For Every Batch of Results',
+						value: 'all',
+						description: 'One callback per page of results, then a final one',
+					},
+				],
+				displayOptions: notWaiting ? { show: notWaiting } : undefined,
+			},
+			{
+				displayName: 'Custom Data',
+				name: 'customData',
+				type: 'json',
+				default: '{}',
+				description:
+					'Your own data attached to each input and sent back with its results, as a JSON object. The node adds "n8n_item" itself.',
+			},
+			{
+				displayName: 'Identity IDs',
+				name: 'identityIds',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 0b6f…, 7c21…',
+				description:
+					'Comma-separated uids of the LinkedIn identities to use (needed with identity mode Direct)',
+			},
+			{
+				displayName: 'Identity Mode',
+				name: 'identityMode',
+				type: 'options',
+				default: 'auto',
+				options: [
+					{
+						name: 'Auto',
+						value: 'auto',
+						description: 'Any identity of your workspace',
+					},
+					{
+						name: 'Direct',
+						value: 'direct',
+						description: 'Only the identities listed in Identity IDs',
+					},
+					{
+						name: 'Managed',
+						value: 'managed',
+						description: "Edges' own pool of identities (costs 1.5× credits)",
+					},
+				],
+			},
+			{
+				displayName: 'Max Results',
+				name: 'maxResults',
+				type: 'number',
+				default: 100,
+				typeOptions: { minValue: 1 },
+				description:
+					'Max number of results per input (each action has its own default and maximum)',
+			},
+			{
+				displayName: 'Other Parameters',
+				name: 'parameters',
+				type: 'json',
+				default: '{}',
+				description:
+					'Other action parameters as a JSON object, e.g. {"sections": true} or {"sync_mode": "incremental"}',
+			},
+		],
+	};
+}
+
+export function getActionSlug(context: IExecuteFunctions, itemIndex: number): string {
+	const slug = String(
+		context.getNodeParameter('action', itemIndex, '', { extractValue: true }) ?? '',
+	).trim();
+	if (!slug) {
+		throw new InputError('No action is selected', {
+			itemIndex,
+			description: 'Pick an Edges action from the list, or type its slug.',
+		});
+	}
+	if (!new RegExp(SLUG_PATTERN).test(slug)) {
+		throw new InputError(`"${slug}" is not an Edges action slug`, {
+			itemIndex,
+			description:
+				'Action slugs use lowercase letters, digits and dashes, e.g. linkedin-extract-people.',
+		});
+	}
+	return slug;
+}
+
+/** The input fields of one item, from the mapped fields or from the JSON parameter. */
+export function readInputFields(context: IExecuteFunctions, itemIndex: number): InputFields {
+	const source = context.getNodeParameter('inputSource', itemIndex, 'fields') as string;
+	if (source === 'json') {
+		return parseJsonObject(
+			context.getNodeParameter('inputJson', itemIndex, '{}'),
+			`Input JSON of item ${itemIndex}`,
+			itemIndex,
+		);
+	}
+	const mapper = context.getNodeParameter('inputFields', itemIndex, {}) as {
+		mappingMode?: string;
+		value?: IDataObject | null;
+	};
+	if (mapper.mappingMode === 'autoMapInputData') {
+		// Auto-map: the incoming item's fields are the input fields, as they are.
+		return { ...context.getInputData()[itemIndex].json };
+	}
+	return isPlainObject(mapper.value) ? { ...mapper.value } : {};
+}
+
+export interface RunOptions {
+	parameters?: Record<string, unknown>;
+	identity_mode?: IdentityMode;
+	identity_ids?: string[];
+	customData: Record<string, unknown>;
+	callback?: CallbackConfig;
+}
+
+/** Reads the options collection, checking headers and the callback URL before any request. */
+export async function readRunOptions(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	withCallback: boolean,
+): Promise<RunOptions> {
+	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const parameters = parseJsonObject(options.parameters, 'Other Parameters', itemIndex);
+	if (
+		options.maxResults !== undefined &&
+		options.maxResults !== null &&
+		options.maxResults !== ''
+	) {
+		parameters.max_results = Number(options.maxResults);
+	}
+	const identityIds = String(options.identityIds ?? '')
+		.split(',')
+		.map((id) => id.trim())
+		.filter(Boolean);
+	const identityMode = options.identityMode as IdentityMode | undefined;
+	if (identityMode === 'direct' && identityIds.length === 0) {
+		throw new InputError('Identity mode Direct needs at least one identity uid', {
+			itemIndex,
+			description:
+				'Fill Identity IDs with the uids of your LinkedIn identities in Edges, or use Auto.',
+		});
+	}
+	const result: RunOptions = {
+		parameters: Object.keys(parameters).length ? parameters : undefined,
+		identity_mode: identityMode,
+		identity_ids: identityIds.length ? identityIds : undefined,
+		customData: parseJsonObject(options.customData, 'Custom Data', itemIndex),
+	};
+	const headers = parseHeaders(options.callbackHeaders, itemIndex);
+	const url = String(options.callbackUrl ?? '').trim();
+	if (withCallback && url) {
+		result.callback = {
+			url: checkCallbackUrl(url, 'Callback URL', itemIndex),
+			headers: await withTriggerSecret(context, url, headers),
+			on: (options.callbackOn as 'all' | 'final' | undefined) ?? 'final',
+		};
+	} else if (withCallback && Object.keys(headers).length > 0) {
+		throw new InputError('Callback Headers are set but there is no Callback URL', {
+			itemIndex,
+			description: 'Set the Callback URL the headers are meant for, or remove the headers.',
+		});
+	}
+	return result;
+}
+
+/**
+ * When the callback goes to an n8n webhook (most likely an Edges Trigger node), Edges must send back the
+ * secret that trigger checks (`CALLBACK_SECRET_HEADER`, derived from the shared credential's API key), or the
+ * trigger refuses the callback. Only n8n webhook URLs get it: any other URL belongs to someone else.
+ */
+export async function withTriggerSecret(
+	context: IExecuteFunctions,
+	url: string,
+	headers: Record<string, string>,
+): Promise<Record<string, string> | undefined> {
+	const out = { ...headers };
+	if (isN8nWebhookUrl(url)) {
+		const credentials = await context.getCredentials<EdgesCredentialData>(EDGES_CREDENTIAL);
+		out[CALLBACK_SECRET_HEADER] = deriveCallbackSecret(credentials.apiKey);
+	}
+	return Object.keys(out).length ? out : undefined;
+}

@@ -1,0 +1,276 @@
+/**
+ * Wait for Completion: park the execution until Edges' final callback, then continue with the run.
+ *
+ * How it works in n8n 2.41 (read in n8n-core's WorkflowExecute and n8n's WaitingWebhooks / WaitTracker):
+ * - `execute()` starts the run(s) with `callback: { url: $execution.resumeUrl, on: "final" }` and calls
+ *   `putExecutionToWait(deadline)`. The execution is saved with status `waiting`; no worker is held and
+ *   nothing polls Edges while it works.
+ * - The final callback is a POST to the resume URL (`/webhook-waiting/<execution id>?signature=<token>`).
+ *   n8n checks the token, loads the execution, marks the parked node disabled and runs this node's
+ *   `webhook()` (declared with `restartWebhook: true`). If `webhook()` returns `workflowData`, that becomes
+ *   the node's output and the execution continues; if it returns none, n8n only answers the request and the
+ *   execution stays parked (used here for a callback that does not end all runs yet). A POST after the
+ *   execution went on is answered 409 by n8n: a duplicate final callback starts nothing.
+ * - Which runs belong to the execution: `webhook()` cannot read `execute()`'s node context, but both see the
+ *   execution's custom data (`this.customData`, kept in the execution's saved data). `execute()` stores the
+ *   run uids and the item ranges they cover under `edges_runs`; a callback for any other run is refused.
+ * - When the maximum wait passes, n8n's WaitTracker resumes the execution WITHOUT running the node's code:
+ *   WorkflowExecute disables the parked node and forwards the items on its execution stack entry (what n8n's
+ *   Wait node does too; it cannot tell a timeout from a first run either). So a check of the run at that
+ *   moment is impossible in 2.41. What this node does instead: before parking, it replaces the items n8n
+ *   will forward with one item per run saying the wait timed out, with the run uid, so the workflow can
+ *   branch on `wait_timed_out` and check the run with Run › Get. On a callback, n8n replaces those items
+ *   with `webhook()`'s output, so they are only ever seen after a timeout.
+ */
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { collect, type Run } from '../../../shared/client';
+import { callbackPayloadSchema, describeZodError } from '../../../shared/client/schemas';
+import { edgesClientFor } from '../../../shared/transport';
+import { needsRunInputs, pairOutputs } from '../../helpers/pairing';
+import { InputError, checkCallbackUrl, itemIndexOf } from '../../helpers/validation';
+import { errorItem, nodeErrorFor, pairedTo } from '../utils';
+
+/** Execution custom-data key holding `uid@first-last,...` for the runs this execution waits for. */
+export const WAIT_STATE_KEY = 'edges_runs';
+/** n8n keeps custom-data values up to 512 characters: 9 runs (900,000 items) fit. */
+export const MAX_WAIT_RUNS = 9;
+/** n8n keeps at most 10 custom-data keys per execution. */
+const CUSTOM_DATA_KEYS_LIMIT = 10;
+
+/** Run statuses after which nothing more happens without a person: the wait is over. */
+const ENDED = new Set([
+	'SUCCEEDED',
+	'PARTIAL_SUCCEEDED',
+	'FAILED',
+	'BLOCKED',
+	'STOPPED',
+	'INVALID',
+]);
+/** Ended statuses that are errors for the workflow. */
+const FAILED = new Set(['FAILED', 'BLOCKED', 'STOPPED', 'INVALID']);
+
+export interface WaitedRun {
+	uid: string;
+	first: number;
+	last: number;
+}
+
+export function encodeWaitState(runs: WaitedRun[]): string {
+	return runs.map((run) => `${run.uid}@${run.first}-${run.last}`).join(',');
+}
+
+export function decodeWaitState(value: unknown): WaitedRun[] {
+	if (typeof value !== 'string' || !value) return [];
+	return value.split(',').flatMap((part) => {
+		const match = /^(.+)@(\d+)-(\d+)$/.exec(part);
+		return match ? [{ uid: match[1], first: Number(match[2]), last: Number(match[3]) }] : [];
+	});
+}
+
+function itemsOf(run: WaitedRun): number[] {
+	const out: number[] = [];
+	for (let i = run.first; i <= run.last; i++) out.push(i);
+	return out;
+}
+
+/** The resume URL of this execution, checked like any callback URL (Edges only calls HTTPS). */
+export function resumeUrlFor(context: IExecuteFunctions): string {
+	const url = String(context.evaluateExpression('{{ $execution.resumeUrl }}', 0) ?? '');
+	return checkCallbackUrl(
+		url,
+		'Wait for Completion needs n8n to be reachable over HTTPS: the resume URL of this execution',
+	);
+}
+
+/** Checked before any run is started, so that a run is never started that the wait could not follow. */
+export function checkCanWait(context: IExecuteFunctions, runCount: number): void {
+	if (runCount > MAX_WAIT_RUNS) {
+		throw new InputError(
+			`Wait for Completion follows at most ${MAX_WAIT_RUNS} runs (${MAX_WAIT_RUNS * 100_000} items); this needs ${runCount}`,
+			{
+				description:
+					'Split the items into smaller batches (Loop Over Items) or turn off Wait for Completion.',
+			},
+		);
+	}
+	const keys = Object.keys(context.customData.getAll());
+	if (!keys.includes(WAIT_STATE_KEY) && keys.length >= CUSTOM_DATA_KEYS_LIMIT) {
+		throw new InputError(
+			'Wait for Completion needs one execution custom-data slot and all 10 are used',
+			{
+				description: `Remove one key set with "Execution Data" or $execution.customData; this node stores "${WAIT_STATE_KEY}".`,
+			},
+		);
+	}
+}
+
+export function maxWaitMs(context: IExecuteFunctions): number {
+	const amount = context.getNodeParameter('maxWait', 0, 24) as number;
+	const unit = context.getNodeParameter('maxWaitUnit', 0, 'hours') as string;
+	const factor = unit === 'minutes' ? 60_000 : unit === 'days' ? 86_400_000 : 3_600_000;
+	if (!(amount > 0)) {
+		throw new InputError('Maximum Wait must be more than 0', {
+			description: 'Give how long n8n should wait for Edges at most.',
+		});
+	}
+	return amount * factor;
+}
+
+/** Stores what webhook() needs, sets what n8n forwards on a timeout, and parks the execution. */
+export async function parkUntilCallback(
+	context: IExecuteFunctions,
+	runs: Array<WaitedRun & { action: string }>,
+	waitMs: number,
+): Promise<void> {
+	context.customData.set(WAIT_STATE_KEY, encodeWaitState(runs));
+	if (context.customData.get(WAIT_STATE_KEY) !== encodeWaitState(runs)) {
+		throw new NodeOperationError(context.getNode(), 'Could not record the runs to wait for', {
+			description: `The runs were started (${runs.map((r) => r.uid).join(', ')}); follow them with Run › Get.`,
+		});
+	}
+	const deadline = new Date(Date.now() + waitMs);
+	// What n8n forwards if the deadline passes first (see the comment at the top of this file).
+	context.getExecuteData().data = {
+		main: [
+			runs.map((run) => ({
+				json: {
+					wait_timed_out: true,
+					run_uid: run.uid,
+					action: run.action,
+					waited_until: deadline.toISOString(),
+					message: `Edges did not report the end of run ${run.uid} before the maximum wait passed. Check it with Run › Get.`,
+				},
+				pairedItem: pairedTo(itemsOf(run)),
+			})),
+		],
+	};
+	await context.putExecutionToWait(deadline);
+}
+
+function respond(
+	status: number,
+	body: IDataObject,
+	context: IWebhookFunctions,
+): IWebhookResponseData {
+	const res = context.getResponseObject();
+	res.status(status).json(body);
+	return { noWebhookResponse: true };
+}
+
+/**
+ * The resume: check the callback, confirm every run with `GET /runs/{uid}` (a callback is not trusted on its
+ * own), and continue only when all runs of the execution have ended.
+ */
+export async function resumeFromCallback(
+	context: IWebhookFunctions,
+): Promise<IWebhookResponseData> {
+	const parsed = callbackPayloadSchema.safeParse(context.getBodyData());
+	if (!parsed.success) {
+		return respond(
+			400,
+			{ error: `Not an Edges callback: ${describeZodError(parsed.error)}` },
+			context,
+		);
+	}
+	const runs = decodeWaitState(context.customData.get(WAIT_STATE_KEY));
+	const runUid = parsed.data.run.run_uid;
+	if (!runs.some((run) => run.uid === runUid)) {
+		return respond(
+			400,
+			{ error: 'This callback is for a run this execution does not wait for' },
+			context,
+		);
+	}
+
+	const client = await edgesClientFor(context);
+	const confirmed: Run[] = [];
+	for (const run of runs) {
+		const current = await client.getRun(run.uid);
+		if (!ENDED.has(String(current.status ?? ''))) {
+			// Not over yet (another run of a split, or a callback ahead of the API): keep waiting.
+			return respond(200, { received: true, waiting_for: run.uid }, context);
+		}
+		confirmed.push(current);
+	}
+
+	const node = context.getNode();
+	const continueOnFail = node.continueOnFail === true || node.onError === 'continueRegularOutput';
+	const withOutputs = (context.getNodeParameter('waitOutput', 'run') as string) === 'outputs';
+	const items: INodeExecutionData[] = [];
+	for (let r = 0; r < runs.length; r++) {
+		const run = confirmed[r];
+		const runItems = itemsOf(runs[r]);
+		if (FAILED.has(String(run.status))) {
+			const error = runFailure(context, run);
+			if (!continueOnFail) throw error;
+			items.push(
+				errorItem(node, error, pairedTo(runItems), {
+					run_uid: run.uid,
+					status: run.status ?? null,
+					error_label: run.last_error?.label ?? null,
+				}),
+			);
+			continue;
+		}
+		if (!withOutputs) {
+			items.push({ json: run as IDataObject, pairedItem: pairedTo(runItems) });
+			continue;
+		}
+		items.push(...(await outputsOf(context, run, runItems)));
+	}
+	return { webhookResponse: { received: true }, workflowData: [items] };
+}
+
+function runFailure(context: IWebhookFunctions, run: Run): NodeOperationError {
+	const label = run.last_error?.label;
+	const message = run.last_error?.message;
+	return new NodeOperationError(
+		context.getNode(),
+		`Edges run ${run.uid} ended ${run.status}${label ? ` (${label})` : ''}${message ? `: ${message}` : ''}`,
+		{
+			description:
+				run.status === 'BLOCKED' || run.status === 'STOPPED'
+					? 'A blocked or stopped run can be resumed with Run › Resume once the cause is fixed. Run › Get Inputs shows the error of each input.'
+					: 'Run › Get Inputs shows the error of each input.',
+		},
+	);
+}
+
+async function outputsOf(
+	context: IWebhookFunctions,
+	run: Run,
+	runItems: number[],
+): Promise<INodeExecutionData[]> {
+	const client = await edgesClientFor(context);
+	const expected = typeof run.output_count === 'number' ? run.output_count : undefined;
+	let outputs: Array<Record<string, unknown>>;
+	try {
+		outputs = await collect(
+			client.listRunOutputs(run.uid, { expectedTotal: expected }),
+			Number.MAX_SAFE_INTEGER,
+		);
+	} catch (error) {
+		throw nodeErrorFor(context.getNode(), error);
+	}
+	let itemByInputUid: Map<string, number> | undefined;
+	if (needsRunInputs(outputs, runItems)) {
+		itemByInputUid = new Map();
+		for (const input of await collect(client.listRunInputs(run.uid), Number.MAX_SAFE_INTEGER)) {
+			const index = itemIndexOf(input.custom_data);
+			if (index !== undefined) itemByInputUid.set(input.uid, index);
+		}
+	}
+	return pairOutputs({ outputs, runItems, itemByInputUid }).map((paired) => {
+		const json = { ...paired.output } as IDataObject;
+		if (paired.method === 'all_items_of_run') json.edges_pairing = 'all_items_of_run';
+		return { json, pairedItem: pairedTo(paired.items) };
+	});
+}

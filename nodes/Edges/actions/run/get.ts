@@ -1,0 +1,28 @@
+/** Run › Get: one run with its status, output count and last error. */
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { edgesClientFor } from '../../../shared/transport';
+import { forEachItem, requiredUid } from '../utils';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Run UID',
+		name: 'runUid',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 3f2b8c1e-…',
+		description: 'The uid of the Edges run (run_uid in the output of Run Async)',
+		displayOptions: { show: { resource: ['run'], operation: ['get'] } },
+	},
+];
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	const client = await edgesClientFor(this);
+	return await forEachItem(this, items, async (i) => {
+		return await client.getRun(requiredUid(this, 'runUid', 'Run UID', i));
+	});
+}

@@ -1,0 +1,33 @@
+/**
+ * Run › Resume: restarts a BLOCKED or STOPPED run (inputs that succeeded are not run again). Edges does not
+ * document the answer of this call (edges-api.md §7.4), so the node reads the run afterwards and returns it.
+ */
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { edgesClientFor } from '../../../shared/transport';
+import { forEachItem, requiredUid } from '../utils';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Run UID',
+		name: 'runUid',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 3f2b8c1e-…',
+		description: 'The uid of the Edges run (run_uid in the output of Run Async)',
+		displayOptions: { show: { resource: ['run'], operation: ['resume'] } },
+	},
+];
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	const client = await edgesClientFor(this);
+	return await forEachItem(this, items, async (i) => {
+		const runUid = requiredUid(this, 'runUid', 'Run UID', i);
+		await client.resumeRun(runUid);
+		return await client.getRun(runUid);
+	});
+}

@@ -1,0 +1,136 @@
+/** Helpers shared by the operation modules: per-item loops, error items, Return All / Limit. */
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INode,
+	type INodeExecutionData,
+	type INodeProperties,
+	type IPairedItemData,
+	type IWebhookFunctions,
+	type NodeApiError,
+} from 'n8n-workflow';
+
+import { toNodeError } from '../../shared/nodeErrors';
+import { InputError } from '../helpers/validation';
+
+/** Maps our pre-request InputError to a NodeOperationError; everything else as the shared module does. */
+export function nodeErrorFor(
+	node: INode,
+	error: unknown,
+	itemIndex = 0,
+): NodeOperationError | NodeApiError {
+	if (error instanceof InputError) {
+		return new NodeOperationError(node, error.message, {
+			itemIndex: error.itemIndex ?? itemIndex,
+			description: error.description,
+		});
+	}
+	return toNodeError(node, error, error instanceof InputError ? error.itemIndex : itemIndex);
+}
+
+/** An error item as n8n's own nodes make them under "continue on fail". */
+export function errorItem(
+	node: INode,
+	error: unknown,
+	pairedItem: IPairedItemData | IPairedItemData[],
+	extra: IDataObject = {},
+): INodeExecutionData {
+	const nodeError = nodeErrorFor(node, error);
+	const json: IDataObject = { error: nodeError.message, ...extra };
+	if (nodeError.description) json.description = nodeError.description;
+	const context = (nodeError as { context?: IDataObject }).context;
+	if (context?.data && typeof context.data === 'object') json.details = context.data as IDataObject;
+	return { json, pairedItem };
+}
+
+export function pairedTo(items: number[]): IPairedItemData | IPairedItemData[] {
+	return items.length === 1 ? { item: items[0] } : items.map((item) => ({ item }));
+}
+
+/**
+ * Runs `fn` once per item. Results are paired to their item; a failure becomes an error item under
+ * "continue on fail", otherwise the node fails with the item index in the error.
+ */
+export async function forEachItem(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+	fn: (itemIndex: number) => Promise<object | object[]>,
+): Promise<INodeExecutionData[]> {
+	const out: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const result = await fn(i);
+			for (const json of Array.isArray(result) ? result : [result]) {
+				out.push({ json: json as IDataObject, pairedItem: { item: i } });
+			}
+		} catch (error) {
+			if (context.continueOnFail()) {
+				out.push(errorItem(context.getNode(), error, { item: i }));
+				continue;
+			}
+			throw nodeErrorFor(context.getNode(), error, i);
+		}
+	}
+	return out;
+}
+
+/** "Return All" + "Limit" parameters, shown for the given operation. */
+export function returnAllOrLimit(
+	resource: string,
+	operation: string,
+	maxLimit?: number,
+): INodeProperties[] {
+	const show = { resource: [resource], operation: [operation] };
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			default: 50,
+			typeOptions: { minValue: 1, ...(maxLimit ? { maxValue: maxLimit } : {}) },
+			description: 'Max number of results to return',
+			displayOptions: { show: { ...show, returnAll: [false] } },
+		},
+	];
+}
+
+/** How many results to collect: everything (bounded) or the limit. */
+export function resultLimit(context: IExecuteFunctions, itemIndex: number): number {
+	const returnAll = context.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	if (returnAll) return Number.MAX_SAFE_INTEGER;
+	return context.getNodeParameter('limit', itemIndex, 50) as number;
+}
+
+/** Reads a required uid parameter and trims it; an empty one is an error before any request. */
+export function requiredUid(
+	context: IExecuteFunctions | IWebhookFunctions,
+	name: string,
+	label: string,
+	itemIndex: number,
+): string {
+	const value = String(
+		(context as IExecuteFunctions).getNodeParameter(name, itemIndex, '') ?? '',
+	).trim();
+	if (!value) {
+		throw new InputError(`${label} is empty`, {
+			itemIndex,
+			description: `Give the ${label} (a uid such as 3f2b…), or map it from an earlier node.`,
+		});
+	}
+	return value;
+}
+
+export function toDataObject(value: unknown): IDataObject {
+	if (value !== null && typeof value === 'object' && !Array.isArray(value))
+		return value as IDataObject;
+	return { result: value as IDataObject[keyof IDataObject] };
+}
