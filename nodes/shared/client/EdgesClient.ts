@@ -6,7 +6,7 @@
  * `schemas.ts`, typed errors, retries that honour `Retry-After` and never repeat a request that may have
  * started a run, and pagination as async iterators.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 
 import { EdgesApiError, EdgesNetworkError, EdgesResponseError, networkErrorFrom } from './errors';
 import {
@@ -168,11 +168,8 @@ export interface ClientResponse<T> {
 	headers: Record<string, string>;
 }
 
-const anyJson = { parse: (value: unknown) => value } as unknown as z.ZodType<
-	unknown,
-	z.ZodTypeDef,
-	unknown
->;
+/** For answers whose shape the docs do not give (live results, resume, schedule actions): any JSON. */
+const anyJson = z.unknown();
 
 export class EdgesClient {
 	readonly baseUrl: string;
@@ -259,7 +256,7 @@ export class EdgesClient {
 	}
 
 	listRuns(query: ListRunsQuery = {}, paging: PagingOptions = {}): AsyncGenerator<Page<Run>> {
-		return this.paginate('/runs', runSchema, query, {
+		return this.paginate('/runs', runSchema.array(), query, {
 			fallbackPageSizes: RUNS_PAGE_SIZES,
 			...paging,
 		});
@@ -272,7 +269,7 @@ export class EdgesClient {
 	): AsyncGenerator<Page<Record<string, unknown>>> {
 		return this.paginate(
 			`/runs/${seg(runUid)}/outputs`,
-			outputItemSchema,
+			outputPageSchema,
 			{},
 			{
 				fallbackPageSizes: OUTPUTS_PAGE_SIZES,
@@ -285,7 +282,7 @@ export class EdgesClient {
 	listRunInputs(runUid: string, paging: PagingOptions = {}): AsyncGenerator<Page<RunInput>> {
 		return this.paginate(
 			`/runs/${seg(runUid)}/inputs`,
-			runInputSchema,
+			runInputSchema.array(),
 			{},
 			{
 				fallbackPageSizes: INPUTS_PAGE_SIZES,
@@ -318,7 +315,7 @@ export class EdgesClient {
 		query: ListCallbacksQuery = {},
 		paging: PagingOptions = {},
 	): AsyncGenerator<Page<CallbackRecord>> {
-		return this.paginate('/runs/callbacks', callbackRecordSchema, query, {
+		return this.paginate('/runs/callbacks', callbackRecordSchema.array(), query, {
 			fallbackPageSizes: CALLBACKS_PAGE_SIZES,
 			...paging,
 		});
@@ -340,7 +337,7 @@ export class EdgesClient {
 		query: ListSchedulesQuery = {},
 		paging: PagingOptions = {},
 	): AsyncGenerator<Page<Schedule>> {
-		return this.paginate('/schedules', scheduleSchema, query, {
+		return this.paginate('/schedules', scheduleSchema.array(), query, {
 			fallbackPageSizes: SCHEDULES_PAGE_SIZES,
 			...paging,
 		});
@@ -388,7 +385,7 @@ export class EdgesClient {
 	 */
 	async *paginate<T>(
 		path: string,
-		itemSchema: z.ZodType<T, z.ZodTypeDef, unknown>,
+		listSchema: z.ZodType<T[], z.ZodTypeDef, unknown>,
 		listQuery: object,
 		paging: PagingOptions,
 	): AsyncGenerator<Page<T>> {
@@ -396,7 +393,6 @@ export class EdgesClient {
 		const sizes = paging.pageSize
 			? [paging.pageSize, ...(paging.fallbackPageSizes ?? []).filter((s) => s < paging.pageSize!)]
 			: (paging.fallbackPageSizes ?? [100]);
-		const listSchema = arrayOf(itemSchema);
 		const startOffset = typeof query.offset === 'number' ? query.offset : 0;
 		let sizeIndex = 0;
 		let limit = sizes[0];
@@ -529,42 +525,18 @@ export class EdgesClient {
 	}
 }
 
-const outputItemSchema = {
-	parse: (value: unknown) => value,
-} as unknown as z.ZodType<Record<string, unknown>, z.ZodTypeDef, unknown>;
-
 /**
- * An array schema that checks each element only when the element schema is a real zod schema. Outputs are
- * free-form objects in the action's format; checking 100,000 of them one by one would cost more than
- * fetching them, so for outputs only "an array of objects" is checked.
+ * Outputs are free-form objects in each action's own format; checking 100,000 of them field by field would
+ * cost more than fetching them, so a page of outputs is checked only for being an array of objects.
  */
-function arrayOf<T>(
-	itemSchema: z.ZodType<T, z.ZodTypeDef, unknown>,
-): z.ZodType<T[], z.ZodTypeDef, unknown> {
-	if (itemSchema === outputItemSchema) {
-		return {
-			safeParse(value: unknown) {
-				if (!Array.isArray(value)) return fail('expected an array of results');
-				for (let i = 0; i < value.length; i++) {
-					const element = value[i];
-					if (element === null || typeof element !== 'object' || Array.isArray(element)) {
-						return fail(`result ${i} is not an object`);
-					}
-				}
-				return { success: true, data: value as T[] };
-			},
-		} as unknown as z.ZodType<T[], z.ZodTypeDef, unknown>;
-	}
-	return (itemSchema as unknown as z.ZodTypeAny).array() as unknown as z.ZodType<
-		T[],
-		z.ZodTypeDef,
-		unknown
-	>;
-}
-
-function fail(message: string) {
-	return { success: false, error: { issues: [{ path: [], message }] } } as const;
-}
+const outputPageSchema = z.custom<Array<Record<string, unknown>>>(
+	(value) =>
+		Array.isArray(value) &&
+		value.every(
+			(element) => element !== null && typeof element === 'object' && !Array.isArray(element),
+		),
+	{ message: 'expected an array of result objects' },
+);
 
 /** Awaits a promise into a result value, so that failures can be inspected outside a catch block. */
 async function settle<T>(
