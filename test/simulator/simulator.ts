@@ -133,6 +133,8 @@ interface RunState {
 	spec: ActionSpec;
 	mode: 'ASYNC' | 'LIVE';
 	status: RunStatus;
+	/** Every status the run has had, in order (the first is where it started). */
+	history: RunStatus[];
 	parameters: Record<string, unknown>;
 	callback: CallbackSpec | null;
 	scheduledRunUid: string | null;
@@ -352,6 +354,7 @@ export class EdgesSimulator {
 		const succeeded = list ? (outputs > 0 || failed === 0 ? 1 : 0) : outputs;
 		const run = this.newRun(ws, spec, options.mode ?? 'ASYNC', uid, now);
 		run.status = status;
+		run.history = [status];
 		run.inputs = new VirtualInputs({
 			seed: this.seed,
 			runUid: uid,
@@ -786,11 +789,11 @@ export class EdgesSimulator {
 				state.status = 'FAILED';
 				state.error = error;
 				state.target = 0;
-				run.status = 'FAILED';
+				assignStatus(run, 'FAILED');
 				run.lastError = error;
 				throw new ApiError(error.status_code, error.error_label, error.message, {}, 'input');
 			}
-			run.status = 'SUCCEEDED';
+			assignStatus(run, 'SUCCEEDED');
 			state.status = 'SUCCEEDED';
 			const max =
 				typeof request.parameters.max_results === 'number'
@@ -1025,7 +1028,7 @@ export class EdgesSimulator {
 			input.finishedAt = now;
 			input.updatedAt = now;
 		}
-		run.status = 'STOPPED';
+		assignStatus(run, 'STOPPED');
 		run.finishedAt = now;
 		run.updatedAt = now;
 		this.notify();
@@ -1109,7 +1112,7 @@ export class EdgesSimulator {
 
 	private restart(run: RunState, pending: number[]): void {
 		const now = Date.now();
-		run.status = 'SCHEDULED';
+		assignStatus(run, 'SCHEDULED');
 		run.lastError = null;
 		run.retryCount = 0;
 		run.finishedAt = null;
@@ -1265,6 +1268,7 @@ export class EdgesSimulator {
 			spec,
 			mode,
 			status: 'CREATED',
+			history: ['CREATED'],
 			parameters: {},
 			callback: null,
 			scheduledRunUid: null,
@@ -1507,7 +1511,7 @@ export class EdgesSimulator {
 					: blocked === total
 						? 'BLOCKED'
 						: 'FAILED');
-		run.status = status;
+		assignStatus(run, status);
 		run.updatedAt = now;
 		// BLOCKED is not terminal (it can be resumed): finished_at stays empty for it.
 		run.finishedAt = status === 'BLOCKED' ? null : now;
@@ -1593,7 +1597,7 @@ export class EdgesSimulator {
 	}
 
 	private setRunStatus(run: RunState, status: RunStatus): void {
-		run.status = status;
+		assignStatus(run, status);
 		run.updatedAt = Date.now();
 		this.notify();
 	}
@@ -1759,6 +1763,7 @@ export class EdgesSimulator {
 			action: run.spec.slug,
 			mode: run.mode,
 			status: run.status,
+			statusHistory: [...run.history],
 			get inputs(): SimInput[] {
 				cached ??= Array.from({ length: inputs.length }, (_, i) => {
 					const input = inputs.get(i);
@@ -1875,6 +1880,11 @@ export class EdgesSimulator {
 			waiter.check();
 		});
 	}
+}
+
+function assignStatus(run: RunState, status: RunStatus): void {
+	if (run.status !== status) run.history.push(status);
+	run.status = status;
 }
 
 function json(status: number, value: unknown): Answer {

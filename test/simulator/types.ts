@@ -130,6 +130,8 @@ export interface SimRun {
 	action: string;
 	mode: 'ASYNC' | 'LIVE';
 	status: RunStatus;
+	/** Every status the run has had, in order, e.g. CREATED, QUEUED, RUNNING, SUCCEEDED. */
+	statusHistory: RunStatus[];
 	/** Computed on first access (a seeded run may have 100,000 inputs). */
 	readonly inputs: SimInput[];
 	outputCount: number;
