@@ -120,6 +120,9 @@ export async function handleCallback(
 	if (item.kind === 'run' && (context.getNodeParameter('attachOutputs', false) as boolean)) {
 		await attachOutputs(context, item);
 	}
+	// Merged once more at the very end: refs other requests accepted while this one read the outputs are
+	// then in this request's copy of static data too, so saving it cannot drop them (see dedupe.ts).
+	state.refs = mergedRefs(state.refs, memory.recentRefs(scope));
 	return { noWebhookResponse: true, workflowData: [[{ json: item as IDataObject }]] };
 }
 
