@@ -71,7 +71,8 @@ export class WebhookHarness {
 	private requestCount = 0;
 	private readonly node: INode;
 	private readonly workflowData: IWorkflowBase;
-	private readonly nodeTypes: TestNodeTypes;
+	private nodeTypes: TestNodeTypes;
+	private crashPlan?: { next: INodeType };
 	private readonly webhookDescription: IWebhookDescription;
 
 	private constructor(
@@ -155,6 +156,24 @@ export class WebhookHarness {
 	get nodeStaticData(): IDataObject {
 		const all = JSON.parse(this.savedStaticData) as IDataObject;
 		return (all[`node:${TRIGGER_NODE_NAME}`] as IDataObject | undefined) ?? {};
+	}
+
+	/**
+	 * The next request is processed and its static data saved, then n8n "dies": the connection is cut
+	 * before the answer leaves, and a new process takes over at once, with the same port and database and
+	 * `next`, a fresh instance of the node type (so nothing of the old process's memory remains).
+	 */
+	crashAfterNextRequest(next: INodeType): void {
+		this.crashPlan = { next };
+	}
+
+	/** Executions and answers of the process before the last crash are kept; `restarts` counts crashes. */
+	restarts = 0;
+
+	private restartWith(next: INodeType): void {
+		this.options.nodeType = next;
+		this.nodeTypes = new TestNodeTypes({ [nodeTypeName(next)]: next });
+		this.restarts++;
 	}
 
 	/** What n8n does on activation (and at every start): checkExists, then create when it said false. */
@@ -259,11 +278,15 @@ export class WebhookHarness {
 
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
 		const index = this.requestCount++;
+		const crash = this.crashPlan;
+		this.crashPlan = undefined;
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
 		const rawBody = Buffer.concat(chunks);
-		const answer = expressLike(res, (status, body) =>
-			this.responses.push({ status, body, request: index }),
+		const answer = expressLike(
+			res,
+			(status, body) => this.responses.push({ status, body, request: index }),
+			crash !== undefined,
 		);
 
 		const path = (req.url ?? '').split('?')[0];
@@ -326,6 +349,11 @@ export class WebhookHarness {
 		if (result.workflowData !== undefined) {
 			this.executions.push({ items: result.workflowData[0] ?? [], request: index });
 		}
+		if (crash) {
+			req.socket.destroy();
+			this.restartWith(crash.next);
+			return;
+		}
 		if (answer.headersSent || result.noWebhookResponse === true) return;
 		if (result.workflowData === undefined) {
 			answer.status(200).json(result.webhookResponse ?? { message: 'Webhook call received' });
@@ -340,6 +368,8 @@ export class WebhookHarness {
 function expressLike(
 	res: http.ServerResponse,
 	record: (status: number, body: unknown) => void,
+	/** Record answers but never send them (the process dies first). */
+	swallow = false,
 ): http.ServerResponse & {
 	status(code: number): ReturnType<typeof expressLike>;
 	json(body: unknown): void;
@@ -352,6 +382,7 @@ function expressLike(
 	};
 	extended.json = (body: unknown) => {
 		record(res.statusCode, body);
+		if (swallow) return;
 		res.setHeader('Content-Type', 'application/json; charset=utf-8');
 		res.end(JSON.stringify(body));
 	};
@@ -361,6 +392,7 @@ function expressLike(
 			return;
 		}
 		record(res.statusCode, body);
+		if (swallow) return;
 		res.end(body as string | Buffer | undefined);
 	};
 	return extended;
