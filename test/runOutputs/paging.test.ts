@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test-only code: it never ships in the package */
 // Edges Run Outputs, paging: both generations of the outputs endpoint, Return All and Limit, several runs
 // in one execution, and the output modes. The node runs in n8n's engine against the simulator over HTTP.
 import { DEFAULT_API_KEY, EdgesSimulator, OTHER_API_KEY } from '../simulator';

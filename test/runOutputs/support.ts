@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test-only code: it never ships in the package */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test-only code: it never ships in the package */
 /**
  * Shared pieces of the Edges Run Outputs tests: run the node in n8n's engine against the simulator, and
  * read a run's outputs directly over HTTP (without our client) as the reference to compare with.
@@ -70,12 +70,12 @@ export function outputRequests(sim: EdgesSimulator, runUid: string): LoggedReque
 }
 
 /**
- * A pass-through HTTP proxy in front of the simulator that can alter answers on their way back, for faults
- * the simulator has no switch for (e.g. a gateway that drops the X-Pagination-Next header).
+ * A pass-through HTTP proxy in front of the simulator that can rewrite answers on their way back, for faults
+ * the simulator has no switch for (e.g. a server that silently leaves results out of a page).
  */
 export async function startProxy(
 	target: string,
-	alter: (path: string, headers: http.IncomingHttpHeaders) => http.IncomingHttpHeaders,
+	alter: (path: string, status: number, body: string) => string,
 ): Promise<{ baseUrl: string; close: () => Promise<void> }> {
 	const targetUrl = new URL(target);
 	const server = http.createServer((req, res) => {
@@ -88,8 +88,17 @@ export async function startProxy(
 				headers: { ...req.headers, host: targetUrl.host },
 			},
 			(answer) => {
-				res.writeHead(answer.statusCode ?? 502, alter(req.url ?? '', { ...answer.headers }));
-				answer.pipe(res);
+				const chunks: Buffer[] = [];
+				answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+				answer.on('end', () => {
+					const status = answer.statusCode ?? 502;
+					const body = alter(req.url ?? '', status, Buffer.concat(chunks).toString('utf8'));
+					const headers = { ...answer.headers };
+					delete headers['transfer-encoding'];
+					headers['content-length'] = String(Buffer.byteLength(body));
+					res.writeHead(status, headers);
+					res.end(body);
+				});
 			},
 		);
 		upstream.on('error', () => res.destroy());
