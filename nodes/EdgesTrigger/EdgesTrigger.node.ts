@@ -190,7 +190,7 @@ export class EdgesTrigger implements INodeType {
 						type: 'dateTime',
 						default: '',
 						description:
-							'When the first run happens. Empty: Edges starts one as soon as the workflow is activated.',
+							'When the first run happens (sent as schedule_at). Empty: Edges decides; its docs say a schedule without one starts now.',
 					},
 					{
 						displayName: 'Name',
