@@ -31,7 +31,7 @@ import {
 	readCallbackBody,
 } from './callback';
 import { CallbackGate, isRemembered, mergedRefs, type TriggerState } from './dedupe';
-import { buildItem, type TriggerItem } from './item';
+import { buildItem, withoutSecret, type TriggerItem } from './item';
 
 type Decision =
 	| { kind: 'emit'; item: TriggerItem }
@@ -115,7 +115,7 @@ export async function handleCallback(
 		return respond(context, 200, { received: true, ignored: decision.reason });
 
 	// 6. Answer Edges now; the outputs, which may take many pages, are read afterwards.
-	const item = decision.item;
+	const item = withoutSecret(decision.item, expected?.secret);
 	respond(context, 200, { received: true, run_uid: item.run_uid });
 	if (item.kind === 'run' && (context.getNodeParameter('attachOutputs', false) as boolean)) {
 		await attachOutputs(context, item);

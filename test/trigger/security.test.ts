@@ -157,6 +157,22 @@ describe('Edges Trigger: authentication and bad input', () => {
 		await simulator.waitForIdle();
 		expect(harness.executions).toHaveLength(1);
 		expectNoSecretIn(harness.executions);
+
+		// Even one a caller put in custom_data.
+		const answer = await postToTrigger(
+			harness,
+			JSON.stringify({
+				...finalCallback(uid, 'SUCCEEDED', 'leaky'),
+				custom_data: { note: `secret is ${DERIVED_SECRET}` },
+			}),
+			SECRET_HEADERS,
+		);
+		expect(answer.status).toBe(200);
+		expect(harness.executions).toHaveLength(2);
+		expect(harness.executions[1].items[0].json.custom_data).toEqual({
+			note: 'secret is [redacted]',
+		});
+		expectNoSecretIn(harness.executions);
 	});
 
 	describe('malformed bodies get a 4xx that says what is wrong, and no execution', () => {
