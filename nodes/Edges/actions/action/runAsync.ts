@@ -50,14 +50,16 @@ export const description: INodeProperties[] = [
 		default: 'outputs',
 		options: [
 			{
-				name: 'Results',
+				name: 'Results by Item',
 				value: 'outputs',
-				description: 'One item per result of the run, paired to the item it came from',
+				description:
+					'One item per incoming item, with the results its input produced in "results" (use Split Out for one item per result)',
 			},
 			{
 				name: 'Run Summary',
 				value: 'run',
-				description: 'One item per run with its status, output count and error',
+				description:
+					'One item per incoming item with the status, output count and error of its run',
 			},
 		],
 		displayOptions: { show: { ...show, waitForCompletion: [true] } },
@@ -69,7 +71,7 @@ export const description: INodeProperties[] = [
 		default: 24,
 		typeOptions: { minValue: 0 },
 		description:
-			'How long to wait at most. If the run has not ended by then, the workflow continues with one item per run that has "wait_timed_out": true and its run_uid.',
+			'How long to wait at most. If the run has not ended by then, the workflow continues with one item per incoming item that has "wait_timed_out": true and its run_uid.',
 		displayOptions: { show: { ...show, waitForCompletion: [true] } },
 	},
 	{

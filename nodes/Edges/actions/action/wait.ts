@@ -18,9 +18,14 @@
  *   WorkflowExecute disables the parked node and forwards the items on its execution stack entry (what n8n's
  *   Wait node does too; it cannot tell a timeout from a first run either). So a check of the run at that
  *   moment is impossible in 2.41. What this node does instead: before parking, it replaces the items n8n
- *   will forward with one item per run saying the wait timed out, with the run uid, so the workflow can
- *   branch on `wait_timed_out` and check the run with Run › Get. On a callback, n8n replaces those items
- *   with `webhook()`'s output, so they are only ever seen after a timeout.
+ *   will forward with one item per input item saying the wait timed out, with its run uid, so the workflow
+ *   can branch on `wait_timed_out` and check the run with Run › Get. On a callback, n8n replaces those
+ *   items with `webhook()`'s output, so they are only ever seen after a timeout.
+ * - Pairing after a resume: WorkflowExecute re-pairs the items a resumed node forwards by position
+ *   (`addPairedItemLineage`: item k is paired to input item k), whatever pairedItem the node set. So both
+ *   the callback output and the timeout output are exactly one item per input item, in order; each item
+ *   holds the results its input produced (`results`), which a Split Out node turns into one item each
+ *   with the pairing kept.
  */
 import {
 	NodeOperationError,
@@ -34,9 +39,9 @@ import {
 import { collect, type Run } from '../../../shared/client';
 import { callbackPayloadSchema, describeZodError } from '../../../shared/client/schemas';
 import { edgesClientFor } from '../../../shared/transport';
-import { needsRunInputs, pairOutputs } from '../../helpers/pairing';
+import { indexInputs, needsRunInputs, pairOutputs, type InputIndex } from '../../helpers/pairing';
 import { InputError, checkCallbackUrl, itemIndexOf } from '../../helpers/validation';
-import { errorItem, nodeErrorFor, pairedTo } from '../utils';
+import { errorItem } from '../utils';
 
 /** Execution custom-data key holding `uid@first-last,...` for the runs this execution waits for. */
 export const WAIT_STATE_KEY = 'edges_runs';
@@ -140,16 +145,18 @@ export async function parkUntilCallback(
 	// What n8n forwards if the deadline passes first (see the comment at the top of this file).
 	context.getExecuteData().data = {
 		main: [
-			runs.map((run) => ({
-				json: {
-					wait_timed_out: true,
-					run_uid: run.uid,
-					action: run.action,
-					waited_until: deadline.toISOString(),
-					message: `Edges did not report the end of run ${run.uid} before the maximum wait passed. Check it with Run › Get.`,
-				},
-				pairedItem: pairedTo(itemsOf(run)),
-			})),
+			runs.flatMap((run) =>
+				itemsOf(run).map((k) => ({
+					json: {
+						wait_timed_out: true,
+						run_uid: run.uid,
+						action: run.action,
+						waited_until: deadline.toISOString(),
+						message: `Edges did not report the end of run ${run.uid} before the maximum wait passed. Check it with Run › Get.`,
+					},
+					pairedItem: { item: k },
+				})),
+			),
 		],
 	};
 	await context.putExecutionToWait(deadline);
@@ -201,30 +208,56 @@ export async function resumeFromCallback(
 		confirmed.push(current);
 	}
 
+	// n8n 2.41 re-pairs the items a resumed node forwards by position (WorkflowExecute's
+	// addPairedItemLineage: output k is paired to input item k). So the node outputs exactly one item per
+	// input item, in order, and each item holds the results its input produced: pairing stays right.
 	const node = context.getNode();
 	const continueOnFail = node.continueOnFail === true || node.onError === 'continueRegularOutput';
-	const withOutputs = (context.getNodeParameter('waitOutput', 'run') as string) === 'outputs';
+	const withOutputs = (context.getNodeParameter('waitOutput', 'outputs') as string) === 'outputs';
 	const items: INodeExecutionData[] = [];
 	for (let r = 0; r < runs.length; r++) {
 		const run = confirmed[r];
 		const runItems = itemsOf(runs[r]);
+		const summary: IDataObject = {
+			run_uid: run.uid,
+			status: run.status ?? null,
+			output_count: run.output_count ?? null,
+			last_error: (run.last_error as IDataObject | null | undefined) ?? null,
+		};
 		if (FAILED.has(String(run.status))) {
 			const error = runFailure(context, run);
 			if (!continueOnFail) throw error;
-			items.push(
-				errorItem(node, error, pairedTo(runItems), {
-					run_uid: run.uid,
-					status: run.status ?? null,
-					error_label: run.last_error?.label ?? null,
-				}),
-			);
+			for (const k of runItems) {
+				items.push(
+					errorItem(
+						node,
+						error,
+						{ item: k },
+						{
+							run_uid: run.uid,
+							status: run.status ?? null,
+							error_label: run.last_error?.label ?? null,
+						},
+					),
+				);
+			}
 			continue;
 		}
 		if (!withOutputs) {
-			items.push({ json: run as IDataObject, pairedItem: pairedTo(runItems) });
+			for (const k of runItems)
+				items.push({ json: { ...summary, run: run as IDataObject }, pairedItem: { item: k } });
 			continue;
 		}
-		items.push(...(await outputsOf(context, run, runItems)));
+		const { byItem, unpaired } = await outputsByItem(context, run, runItems);
+		runItems.forEach((k, position) => {
+			const results = byItem.get(k) ?? [];
+			const json: IDataObject = { ...summary, result_count: results.length, results };
+			if (unpaired.length > 0) {
+				json.edges_pairing = 'some results could not be paired to their item';
+				if (position === 0) json.unpaired_results = unpaired;
+			}
+			items.push({ json, pairedItem: { item: k } });
+		});
 	}
 	return { webhookResponse: { received: true }, workflowData: [items] };
 }
@@ -244,33 +277,39 @@ function runFailure(context: IWebhookFunctions, run: Run): NodeOperationError {
 	);
 }
 
-async function outputsOf(
+/** The run's outputs grouped by the item they belong to (see ../../helpers/pairing.ts for the rules). */
+async function outputsByItem(
 	context: IWebhookFunctions,
 	run: Run,
 	runItems: number[],
-): Promise<INodeExecutionData[]> {
+): Promise<{ byItem: Map<number, IDataObject[]>; unpaired: IDataObject[] }> {
 	const client = await edgesClientFor(context);
 	const expected = typeof run.output_count === 'number' ? run.output_count : undefined;
-	let outputs: Array<Record<string, unknown>>;
-	try {
-		outputs = await collect(
-			client.listRunOutputs(run.uid, { expectedTotal: expected }),
-			Number.MAX_SAFE_INTEGER,
-		);
-	} catch (error) {
-		throw nodeErrorFor(context.getNode(), error);
-	}
-	let itemByInputUid: Map<string, number> | undefined;
+	const outputs = await collect(
+		client.listRunOutputs(run.uid, { expectedTotal: expected }),
+		Number.MAX_SAFE_INTEGER,
+	);
+	let inputs: InputIndex | undefined;
 	if (needsRunInputs(outputs, runItems)) {
-		itemByInputUid = new Map();
-		for (const input of await collect(client.listRunInputs(run.uid), Number.MAX_SAFE_INTEGER)) {
-			const index = itemIndexOf(input.custom_data);
-			if (index !== undefined) itemByInputUid.set(input.uid, index);
-		}
+		const runInputs = await collect(client.listRunInputs(run.uid), Number.MAX_SAFE_INTEGER);
+		inputs = indexInputs(
+			runInputs.map((input) => ({
+				uid: input.uid,
+				item: itemIndexOf(input.custom_data),
+				data: input.input_data,
+			})),
+		);
 	}
-	return pairOutputs({ outputs, runItems, itemByInputUid }).map((paired) => {
-		const json = { ...paired.output } as IDataObject;
-		if (paired.method === 'all_items_of_run') json.edges_pairing = 'all_items_of_run';
-		return { json, pairedItem: pairedTo(paired.items) };
-	});
+	const byItem = new Map<number, IDataObject[]>();
+	const unpaired: IDataObject[] = [];
+	for (const paired of pairOutputs({ outputs, runItems, inputs })) {
+		if (paired.method === 'all_items_of_run') {
+			unpaired.push(paired.output as IDataObject);
+			continue;
+		}
+		const list = byItem.get(paired.items[0]) ?? [];
+		list.push(paired.output as IDataObject);
+		byItem.set(paired.items[0], list);
+	}
+	return { byItem, unpaired };
 }

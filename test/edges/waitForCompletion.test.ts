@@ -1,0 +1,217 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test-only code: it never ships in the package */
+/**
+ * Wait for Completion end to end in n8n's engine: the execution parks, nothing is asked of Edges while it
+ * works, the simulator's real final callback (an HTTP POST) resumes it, and the results arrive paired to
+ * their items. Also: a duplicate callback, a foreign callback, failed runs and the time limit.
+ */
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { Edges } from '../../nodes/Edges/Edges.node';
+import { WaitingRunner } from '../helpers/waitingRunner';
+import { DEFAULT_API_KEY, EdgesSimulator } from '../simulator';
+import { profile, runAsyncParams } from './support';
+
+const waitParams = (extra: INodeParameters = {}) =>
+	runAsyncParams('linkedin-extract-people', {
+		waitForCompletion: true,
+		waitOutput: 'outputs',
+		maxWait: 2,
+		maxWaitUnit: 'hours',
+		...extra,
+	});
+
+describe('Run Async › Wait for Completion in n8n-core', () => {
+	let sim: EdgesSimulator;
+	let runner: WaitingRunner;
+
+	beforeEach(async () => {
+		sim = await EdgesSimulator.start({ seed: 7, stepMs: 2 });
+	});
+	afterEach(async () => {
+		await runner?.stop();
+		await sim.stop();
+	});
+
+	async function startWaiting(
+		parameters: INodeParameters,
+		input: IDataObject[],
+		continueOnFail = false,
+	) {
+		runner = await WaitingRunner.start({
+			nodeType: new Edges(),
+			parameters,
+			input,
+			credentials: { apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl },
+			continueOnFail,
+		});
+		sim.holdRuns(true);
+		const parked = await runner.runUntilWait();
+		expect(parked.error).toBeUndefined();
+		expect(runner.status).toBe('waiting');
+		const runUid = parked.outputs[0][0].json.run_uid as string;
+		return { parked, runUid };
+	}
+
+	it('parks, asks nothing while Edges works, resumes on the final callback and pairs the results', async () => {
+		const input = [{ url: profile('alice') }, { url: profile('bob') }, { url: profile('carol') }];
+		const { runUid } = await startWaiting(waitParams(), input);
+
+		// The run was started with the resume URL and on:"final".
+		const run = sim.run(runUid)!;
+		expect(run.callback).toEqual(expect.objectContaining({ url: runner.resumeUrl, on: 'final' }));
+		expect(run.inputs.map((i) => i.customData)).toEqual([
+			{ n8n_item: 0 },
+			{ n8n_item: 1 },
+			{ n8n_item: 2 },
+		]);
+		expect(runner.customData.edges_runs).toBe(`${runUid}@0-2`);
+
+		// While the run is held, nothing reaches the simulator.
+		sim.clearRequests();
+		let requestsBeforeCallback = -1;
+		runner.onResumeRequest = () => {
+			if (requestsBeforeCallback < 0) requestsBeforeCallback = sim.requests.length;
+		};
+		await new Promise((resolve) => setTimeout(resolve, 150));
+		expect(sim.requests).toEqual([]);
+
+		await sim.finishRun(runUid, { status: 'SUCCEEDED' });
+		const finished = await runner.waitForFinish();
+		expect(requestsBeforeCallback).toBe(0);
+		expect(finished.error).toBeUndefined();
+		expect(runner.status).toBe('finished');
+
+		// The callback was confirmed with GET /runs/{uid} before anything else.
+		const paths = sim.requests.map((r) => `${r.method} ${r.path}`);
+		expect(paths[0]).toBe(`GET /v1/runs/${runUid}`);
+		expect(paths).toContain(`GET /v1/runs/${runUid}/outputs`);
+
+		// One item per incoming item, in order, each with the result its input produced.
+		const items = finished.outputs[0];
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		['alice', 'bob', 'carol'].forEach((handle, k) => {
+			const json = items[k].json;
+			expect(json).toEqual(
+				expect.objectContaining({ run_uid: runUid, status: 'SUCCEEDED', result_count: 1 }),
+			);
+			const results = json.results as IDataObject[];
+			expect(results[0].linkedin_profile_url).toBe(profile(handle));
+			expect(json.edges_pairing).toBeUndefined();
+		});
+		expect(runner.responses.at(-1)).toEqual({ status: 200, body: { received: true } });
+	});
+
+	it('a duplicate final callback starts nothing new', async () => {
+		sim.setCallbackFaults({ duplicate: 1 });
+		const { runUid } = await startWaiting(waitParams({ waitOutput: 'run' }), [
+			{ url: profile('alice') },
+			{ url: profile('bob') },
+		]);
+		await sim.finishRun(runUid, { status: 'SUCCEEDED' });
+		const finished = await runner.waitForFinish();
+		await sim.waitForIdle();
+
+		const deliveries = sim.deliveries.filter((d) => d.runUid === runUid);
+		expect(deliveries.length).toBeGreaterThanOrEqual(2);
+		expect(runner.responses.map((r) => r.status)).toEqual([200, 409]);
+		expect(finished.outputs[0].map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		for (const item of finished.outputs[0]) {
+			expect(item.json).toEqual(
+				expect.objectContaining({ run_uid: runUid, status: 'SUCCEEDED', output_count: 2 }),
+			);
+		}
+		// The only POST the simulator ever saw is the one that started the run.
+		expect(sim.requests.filter((r) => r.method === 'POST').map((r) => r.path)).toEqual([
+			'/v1/actions/linkedin-extract-people/run/async',
+		]);
+	});
+
+	it('refuses a callback for a run of another execution and keeps waiting', async () => {
+		const { runUid } = await startWaiting(waitParams(), [{ url: profile('alice') }]);
+		const response = await fetch(runner.resumeUrl, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ run: { run_uid: 'someone-elses-run', status: 'SUCCEEDED' } }),
+		});
+		expect(response.status).toBe(400);
+		const garbage = await fetch(runner.resumeUrl, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ hello: 'world' }),
+		});
+		expect(garbage.status).toBe(400);
+		expect(runner.status).toBe('waiting');
+
+		await sim.finishRun(runUid, { status: 'SUCCEEDED' });
+		const finished = await runner.waitForFinish();
+		expect(finished.outputs[0]).toHaveLength(1);
+		expect(finished.outputs[0][0].json.result_count).toBe(1);
+	});
+
+	it('does not trust a final callback the API contradicts: keeps waiting while GET /runs says RUNNING', async () => {
+		const { runUid } = await startWaiting(waitParams(), [{ url: profile('alice') }]);
+		const response = await fetch(runner.resumeUrl, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ run: { run_uid: runUid, status: 'SUCCEEDED' } }),
+		});
+		expect(response.status).toBe(200);
+		expect(await response.json()).toEqual({ received: true, waiting_for: runUid });
+		expect(runner.status).toBe('waiting');
+		await sim.finishRun(runUid, { status: 'SUCCEEDED' });
+		await runner.waitForFinish();
+		expect(runner.status).toBe('finished');
+	});
+
+	it("a FAILED run becomes an error item under continue on fail, with Edges' error", async () => {
+		const { runUid } = await startWaiting(
+			waitParams(),
+			[{ url: profile('alice') }, { url: profile('bob') }],
+			true,
+		);
+		await sim.finishRun(runUid, { status: 'FAILED' });
+		const finished = await runner.waitForFinish();
+		expect(finished.outputs[0].map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		for (const item of finished.outputs[0]) {
+			expect(item.json).toEqual(
+				expect.objectContaining({ run_uid: runUid, status: 'FAILED', error_label: 'LK_ERROR' }),
+			);
+			expect(String(item.json.error)).toContain('ended FAILED (LK_ERROR)');
+		}
+	});
+
+	it('a BLOCKED run fails the node without continue on fail', async () => {
+		const { runUid } = await startWaiting(waitParams(), [{ url: profile('alice') }]);
+		await sim.finishRun(runUid, { status: 'BLOCKED' });
+		await runner.waitForFinish();
+		expect(runner.status).toBe('failed');
+		expect(runner.webhookErrors[0].message).toContain(`run ${runUid} ended BLOCKED (BAD_INPUT)`);
+		// n8n answers the callback 500; Edges' retries then find the execution over (409).
+		expect(runner.responses[0].status).toBe(500);
+	});
+
+	it('when the maximum wait passes, n8n continues with one "timed out" item per run', async () => {
+		const { runUid } = await startWaiting(waitParams({ maxWait: 5, maxWaitUnit: 'minutes' }), [
+			{ url: profile('alice') },
+			{ url: profile('bob') },
+		]);
+		const waitTill = new Date(runner.parked!.run.waitTill as unknown as string).getTime();
+		expect(waitTill - Date.now()).toBeGreaterThan(4 * 60_000);
+		expect(waitTill - Date.now()).toBeLessThanOrEqual(5 * 60_000);
+
+		const result = await runner.resumeAfterTimeLimit();
+		expect(result.error).toBeUndefined();
+		expect(result.outputs[0].map((item) => item.pairedItem)).toEqual([
+			{ item: 0, input: undefined },
+			{ item: 1, input: undefined },
+		]);
+		for (const item of result.outputs[0]) {
+			expect(item.json).toEqual(expect.objectContaining({ wait_timed_out: true, run_uid: runUid }));
+		}
+
+		// The run goes on in Edges; its late callback finds the execution over and starts nothing.
+		await sim.finishRun(runUid, { status: 'SUCCEEDED' });
+		expect(runner.responses.length).toBeGreaterThan(0);
+		expect(new Set(runner.responses.map((r) => r.status))).toEqual(new Set([409]));
+	});
+});
