@@ -14,7 +14,7 @@ describe('Edges Trigger: one item per finished run', () => {
 			stepMs: 1,
 			outputsPaging: 'legacy',
 			// An answer later than this fails the delivery, as a slow endpoint does with real Edges.
-			callbackTimeoutMs: 1000,
+			callbackTimeoutMs: 2000,
 		});
 	});
 	afterAll(async () => {
