@@ -29,6 +29,11 @@ export interface ActionSpec {
 	readonly uniqueField: string;
 }
 
+// Hot-path globals as module constants (global lookups are slow inside Jest's vm sandbox).
+const floor = Math.floor;
+const stringify = JSON.stringify;
+const max = Math.max;
+
 const HOST = '(www\\.|[a-z]{2}\\.)?linkedin\\.com';
 
 /**
@@ -272,12 +277,12 @@ export interface OutputContext {
  */
 export function outputJson(ctx: OutputContext): string {
 	const value = outputValue(ctx);
-	const json = JSON.stringify(value);
+	const json = stringify(value);
 	if (!ctx.outputBytes || json.length >= ctx.outputBytes) return json;
 	const missing = ctx.outputBytes - json.length;
 	const start = (ctx.identity + ctx.k * 7) % 512;
 	const separator = json.endsWith('""}') ? '' : ' ';
-	return `${json.slice(0, -2)}${separator}${filler(start, Math.max(0, missing - separator.length))}"}`;
+	return `${json.slice(0, -2)}${separator}${filler(start, max(0, missing - separator.length))}"}`;
 }
 
 /** One output as an object (callbacks carry objects; the outputs endpoint uses `outputJson`). */
@@ -344,19 +349,14 @@ function outputValue(ctx: OutputContext): Record<string, unknown> {
 					headline: base.headline,
 				};
 			}
-			return {
-				...withoutPad(base),
-				connection_degree: pickFrom(['1st', '2nd', '3rd'], rng),
-				summary: '',
-			};
+			// The padded text field must stay last: move it after connection_degree.
+			const summary = base.summary;
+			delete base.summary;
+			base.connection_degree = pickFrom(['1st', '2nd', '3rd'], rng);
+			base.summary = summary;
+			return base;
 		}
 	}
-}
-
-function withoutPad(value: Record<string, unknown>): Record<string, unknown> {
-	const copy = { ...value };
-	delete copy.summary;
-	return copy;
 }
 
 function person(
@@ -457,7 +457,7 @@ function asciiSlug(text: string): string {
 }
 
 function pickFrom<T>(items: readonly T[], rng: () => number): T {
-	return items[Math.floor(rng() * items.length)];
+	return items[floor(rng() * items.length)];
 }
 
 let fillerText = '';

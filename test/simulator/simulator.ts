@@ -309,6 +309,18 @@ export class EdgesSimulator {
 		);
 	}
 
+	/**
+	 * Resolves when `predicate` holds; it is checked now and after every change of a run or a callback
+	 * (e.g. `() => (sim.run(uid)?.outputCount ?? 0) >= 10`).
+	 */
+	waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
+		return this.waitUntil(
+			() => (predicate() ? true : undefined),
+			timeoutMs,
+			() => 'the predicate of waitFor',
+		).then(() => undefined);
+	}
+
 	/** Resolves when no run progresses by itself (held runs do not count) and no callback is pending. */
 	waitForIdle(timeoutMs = 10_000): Promise<void> {
 		return this.waitUntil(
@@ -1917,8 +1929,11 @@ function inputJson(input: InputState): Record<string, unknown> {
 	};
 }
 
+let lastIso = { ms: NaN, text: '' };
+/** ISO time; the last value is memoised, as a page of outputs repeats the same extraction time. */
 function iso(ms: number): string {
-	return new Date(ms).toISOString();
+	if (ms !== lastIso.ms) lastIso = { ms, text: new Date(ms).toISOString() };
+	return lastIso.text;
 }
 
 function isoOrNull(ms: number | null): string | null {
