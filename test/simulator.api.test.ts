@@ -155,6 +155,20 @@ describe('simulator: auth, errors, validation, live', () => {
 		expect(response.status).toBe(424);
 		expect(response.data.error_label).toBe('NO_VALID_ACCOUNT_CONFIGURED');
 
+		// An action that needs an identity, in a workspace without any (the other one has two).
+		const otherApi = apiClient(sim, OTHER_API_KEY);
+		const noIdentity = await otherApi.post('/actions/linkedin-extract-connections/run/async', {
+			inputs: [{}],
+		});
+		expect(noIdentity.status).toBe(424);
+		expect(noIdentity.data.error_label).toBe('NO_VALID_ACCOUNT_CONFIGURED');
+		const managed = await otherApi.post('/actions/linkedin-extract-connections/run/async', {
+			inputs: [{}],
+			identity_mode: 'managed',
+		});
+		expect(managed.status).toBe(200);
+		await sim.waitForRun(managed.data.run_uid, ['SUCCEEDED']);
+
 		response = await post({ inputs: [good], identity_ids: ['not-a-uuid'] });
 		expect(response.data.message).toBe('body/identity_ids/0 must match format "uuid"');
 
@@ -165,11 +179,11 @@ describe('simulator: auth, errors, validation, live', () => {
 		expect(notJson.status).toBe(400);
 		expect(notJson.data.message).toBe('body must be valid JSON');
 
-		// None of these started a run.
+		// None of these started a run, except the managed-identity one in the other workspace.
 		expect((await api.get('/runs', { params: { limit: 100 } })).data).toHaveLength(runsBefore);
 		expect(
 			sim.requests.filter((r) => r.path.endsWith('/run/async') && r.status === 200),
-		).toHaveLength(0);
+		).toHaveLength(1);
 		expect(sim.requests.filter((r) => r.path.endsWith('/run/async')).length).toBeGreaterThanOrEqual(
 			13,
 		);

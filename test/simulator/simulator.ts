@@ -763,6 +763,7 @@ export class EdgesSimulator {
 
 	private postLive(ws: Workspace, spec: ActionSpec, body: unknown, query: Query): Answer {
 		const request = validateLiveRequest(spec, body);
+		this.checkIdentity(ws, spec, request);
 		const cursor = stringParam(query, 'cursor');
 		let run: RunState;
 		let offset = 0;
@@ -842,12 +843,33 @@ export class EdgesSimulator {
 		return { status: 200, headers, body: `[${items.join(',')}]` };
 	}
 
+	/**
+	 * Actions that act as a LinkedIn account need an identity: given ones (direct), any of the workspace
+	 * (auto, the default) or Edges' pool (managed). Docs silent on when the refusal comes: at the request,
+	 * 424 NO_VALID_ACCOUNT_CONFIGURED, when the workspace has no synced identity and none is given.
+	 */
+	private checkIdentity(ws: Workspace, spec: ActionSpec, request: RunRequest): void {
+		if (
+			!spec.identityRequired ||
+			request.identityMode === 'managed' ||
+			request.identityIds.length > 0
+		)
+			return;
+		if (ws.identitiesSynced > 0) return;
+		throw new ApiError(
+			424,
+			'NO_VALID_ACCOUNT_CONFIGURED',
+			`${spec.slug} needs a LinkedIn identity and the workspace has none synced: pass identity_ids or use identity_mode "managed"`,
+		);
+	}
+
 	private postAsync(ws: Workspace, spec: ActionSpec, body: unknown): Answer {
 		const request = validateRunRequest(spec, body, {
 			maxInputs: 100_000,
 			extraKeys: [],
 			requireHttps: this.options.requireHttpsCallbacks,
 		});
+		this.checkIdentity(ws, spec, request);
 		const run = this.createAsyncRun(ws, spec, request, null);
 		// Docs: the creation answer has a lowercase status (pending|running|completed|failed).
 		return json(this.options.asyncCreateStatus, {
@@ -869,6 +891,7 @@ export class EdgesSimulator {
 			parseCron,
 			isValidTimeZone,
 		});
+		this.checkIdentity(ws, spec, request);
 		const now = Date.now();
 		const uid = this.rng.uuid();
 		let next: number | null;
