@@ -139,6 +139,12 @@ describe('simulator: auth, errors, validation, live', () => {
 		});
 		expect(response.data.message).toContain('body/callback/on');
 
+		response = await post({
+			inputs: [good],
+			callback: { url: 'http://127.0.0.1:1/x', headers: { 'X-Bad': 'line\nbreak' } },
+		});
+		expect(response.data.message).toBe('body/callback/headers/X-Bad is not a valid HTTP header');
+
 		response = await post({ inputs: [good], callback: { on: 'all' } });
 		expect(response.data.message).toContain("required property 'url'");
 

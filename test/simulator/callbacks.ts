@@ -148,7 +148,8 @@ export class CallbackDispatcher {
 	 */
 	enqueue(record: CallbackRecordState, chainKey: string): void {
 		const previous = this.chains.get(chainKey) ?? Promise.resolve();
-		const next = previous.then(() => this.firstAttempt(record));
+		// A failure inside one delivery must never break the chain of the run's later callbacks.
+		const next = previous.then(() => this.firstAttempt(record)).catch(() => undefined);
 		this.chains.set(chainKey, next);
 		void next.then(() => {
 			if (this.chains.get(chainKey) === next) this.chains.delete(chainKey);
@@ -314,28 +315,35 @@ export class CallbackDispatcher {
 			const client = target.protocol === 'https:' ? https : http;
 			let settled = false;
 			let cancelTimer: () => void = () => undefined;
-			const request = client.request(
-				target,
-				{
-					method: 'POST',
-					headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
-					agent: false,
-				},
-				(response) => {
-					const chunks: Buffer[] = [];
-					let size = 0;
-					response.on('data', (chunk: Buffer) => {
-						if (size < 65_536) chunks.push(chunk);
-						size += chunk.length;
-					});
-					response.on('end', () =>
-						done({ status: response.statusCode, body: Buffer.concat(chunks).toString('utf8') }),
-					);
-					response.on('error', (error) =>
-						done({ status: response.statusCode, error: error.message }),
-					);
-				},
-			);
+			let request: http.ClientRequest;
+			try {
+				request = client.request(
+					target,
+					{
+						method: 'POST',
+						headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
+						agent: false,
+					},
+					(response) => {
+						const chunks: Buffer[] = [];
+						let size = 0;
+						response.on('data', (chunk: Buffer) => {
+							if (size < 65_536) chunks.push(chunk);
+							size += chunk.length;
+						});
+						response.on('end', () =>
+							done({ status: response.statusCode, body: Buffer.concat(chunks).toString('utf8') }),
+						);
+						response.on('error', (error) =>
+							done({ status: response.statusCode, error: error.message }),
+						);
+					},
+				);
+			} catch (error) {
+				// e.g. a header Node refuses: reported as a failed attempt, never thrown.
+				resolve({ error: error instanceof Error ? error.message : String(error) });
+				return;
+			}
 			const done = (result: SendResult) => {
 				if (settled) return;
 				settled = true;

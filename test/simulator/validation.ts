@@ -291,6 +291,9 @@ function validateCallback(value: unknown, requireHttps: boolean): CallbackSpec |
 		for (const [name, headerValue] of Object.entries(given)) {
 			if (typeof headerValue !== 'string')
 				throw badParameters(`body/callback/headers/${name} must be string`);
+			if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || /[\r\n\0]/.test(headerValue)) {
+				throw badParameters(`body/callback/headers/${name} is not a valid HTTP header`);
+			}
 			headers[name] = headerValue;
 		}
 	}
