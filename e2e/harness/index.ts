@@ -1,57 +1,76 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test-only code: it never ships in the package */
 /**
  * Harness for end-to-end tests against a real n8n (the version pinned in e2e/n8n-env, run on the
- * Node 24 binary from that env), with this package installed as a community package. Loopback only.
+ * Node 24 binary of that env) with this package installed as a community package. Loopback only.
  *
- * Typical test:
+ * A typical test file (see smoke.e2e.test.ts):
  *   let t: TestN8n;
- *   beforeAll(async () => { t = await startTestN8n(); });           // pack, install, start, owner, API key
- *   afterAll(async () => { await stopAll(); });                      // even when a test failed
- *   const cred = await t.api.createEdgesCredential({ apiKey, baseUrl: sim.baseUrl });
+ *   let sim: EdgesSimulator;
+ *   beforeAll(async () => {
+ *     sim = await EdgesSimulator.start();
+ *     t = await startTestN8n();                     // install package, start n8n, owner, API key
+ *   });
+ *   afterAll(async () => {
+ *     await sim?.stop();
+ *     await stopAll();                              // runs even when a test failed
+ *   });
+ *   const cred = await t.api.createEdgesCredential({ apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl });
  *   const wf = await t.api.createWorkflow({ name, nodes, connections });
  *   await t.api.activateWorkflow(wf.id);
  *   await postWebhook(t.n8n.webhookUrl('my-path'), { hello: 1 });   // retries the first 404s
  *   const [execution] = await t.api.waitForExecutions(wf.id, 1);
+ *   expect(executionError(execution)).toBeUndefined();
  *   expect(nodeOutput(execution, 'Webhook')[0].body).toEqual({ hello: 1 });
  *
- * Environment
- *   ensureN8nEnv()        Runs scripts/ensure-n8n.sh once per process (first time ~4 min, then cached in
- *                         ~/.cache/n8n-nodes-edges/n8n-<lock hash>); returns { dir, nodeBin, n8nBin }.
- *                         N8N_ENV_DIR=<dir> uses an existing install instead.
- * Package
- *   packPackage({ skipBuild?, outDir? })       buildPackage() + `npm pack`; resolves with the tarball path.
- *   buildPackage()                             `npm run build`, checked: every file package.json `n8n` names exists.
- *   installPackage(tarball, userFolder)        Installs it into <userFolder>/.n8n/nodes/node_modules/
- *                                              n8n-nodes-edges the way n8n's community-package installer does.
- *   packAndInstall(userFolders, options?)      Both, for several user folders.
- * n8n process
+ * Once per `npm run test:e2e` (harness/global-setup.ts): build + pack (E2E_TARBALL), pinned n8n
+ * (N8N_ENV_DIR). E2E_KEEP=1 keeps the temp user folders (n8n.log, database) for a post-mortem.
+ *
+ * Environment (env.ts)
+ *   ensureN8nEnv()  scripts/ensure-n8n.sh once per process: ~4.5 min the first time, then cached in
+ *                   ~/.cache/n8n-nodes-edges/n8n-<lock hash> ($N8N_ENV_CACHE). N8N_ENV_DIR=<dir>
+ *                   uses that install instead. Resolves with { dir, nodeBin, n8nBin }.
+ *   REPO_ROOT, N8N_VERSION
+ * Package (pack.ts)
+ *   buildPackage()                  `npm run build`, then checks every file package.json `n8n` names.
+ *   packPackage({ skipBuild?, outDir? })  buildPackage() + `npm pack`; resolves with the tarball.
+ *   installPackage(tarball, userFolder)   Into <userFolder>/.n8n/nodes/node_modules/n8n-nodes-edges,
+ *                                   as n8n's community-package installer does.
+ *   packOnce()                      The run's tarball (E2E_TARBALL, else built once).
+ * n8n process (n8n.ts, processes.ts)
  *   startN8n({ userFolder, port?, brokerPort?, env?, readyTimeoutMs?, logPath? }) -> N8nInstance
- *                         Free loopback ports, the recipe's environment (sqlite, fixed encryption key,
- *                         unverified community packages on), log in <userFolder>/n8n.log; waits for
- *                         GET /healthz/readiness = 200 (120 s, the error carries the log tail).
- *                         N8nInstance: baseUrl, port, brokerPort, pid, logPath, webhookUrl(path),
- *                         readLog(lines?), stop() (SIGTERM, SIGKILL after 10 s).
+ *                   Free loopback ports, the recipe's environment (sqlite, fixed encryption key,
+ *                   unverified community packages on, Node 24 first on PATH for the task runner),
+ *                   log appended to <userFolder>/n8n.log; waits for GET /healthz/readiness = 200
+ *                   (120 s; the error carries the log tail).
+ *   N8nInstance     baseUrl, port, brokerPort, pid, logPath, webhookUrl(path), readLog(lines?),
+ *                   packageLoadErrors() (n8n's words when it could not load this package; [] = loaded),
+ *                   stop() (SIGTERM to its process group, SIGKILL after 10 s).
  *   startTestN8n({ tarball?, env?, owner? }) -> TestN8n { n8n, api, session, userFolder, tarball }
- *                         Temp user folder + package installed + n8n started + owner + API key.
- *   n8n.packageLoadErrors()  n8n's own words when it could not load this package (empty = loaded).
- *   stopAll()             Stops every process the harness started and removes its temp folders
- *                         (kept when E2E_KEEP=1). Also done on exit/SIGINT/SIGTERM of this process.
- *   killAllProcesses(), trackProcess(child, name), trackedProcesses(), stopProcess(pid)
- *                         The process registry behind it; track any other child you spawn.
- * n8n API
- *   setupOwner(baseUrl, owner?) -> N8nSession  Owner account (skipped when it exists) + login cookie.
- *   N8nSession: rest(method, path, body?), createApiKey(label?), deleteApiKeys(label),
- *     loadedNodeTypes(), loadedCredentialTypes()  (what the editor gets: proves the package loaded).
- *   ownerApi(baseUrl, owner?) -> N8nApi        setupOwner + createApiKey.
- *   N8nApi (public API, X-N8N-API-KEY): createCredential, createEdgesCredential({ apiKey, baseUrl }),
- *     listCredentials, updateCredential, testCredential (the credential's `test` request), deleteCredential, createWorkflow, getWorkflow, listWorkflows, activateWorkflow,
- *     deactivateWorkflow, deleteWorkflow, listExecutions(workflowId, { includeData, status }),
- *     getExecution, waitForExecutions(workflowId, count, { timeoutMs, statuses }), call(method, path, body).
- *   nodeOutput(execution, nodeName, output?, run?)  The JSON items a node emitted.
- *   executionError(execution)  n8n's error messages of an execution (undefined when none).
- *   postWebhook(url, body, { headers?, timeoutMs? })  POST, retrying while the answer is 404.
- *   DEFAULT_OWNER         dev@example.com / EdgesDev-2026.
- * Node types: NODE_TYPES.edges / edgesTrigger / edgesRunOutputs, and n8n's built-ins used by tests.
+ *                   Temp user folder + installPackage + startN8n + owner + API key.
+ *   stopAll()       Stops every process the harness started, removes its temp folders.
+ *   trackProcess(child, name), watchParent(pid, name), stopProcess(pid), killAllProcesses(),
+ *   trackedProcesses(), onShutdown(hook)
+ *                   The registry behind it: tracked PIDs are killed on afterAll, on exit/SIGINT/SIGTERM,
+ *                   and by a watchdog process if this process dies (even kill -9). Track any other
+ *                   long-running child you spawn.
+ * n8n API (api.ts)
+ *   setupOwner(baseUrl, owner?) -> N8nSession   Owner (when missing) + login cookie.
+ *   N8nSession      rest(method, path, body?), createApiKey(label?), deleteApiKeys(label),
+ *                   loadedNodeTypes(), loadedCredentialTypes() (what the editor gets).
+ *   ownerApi(baseUrl, owner?) -> N8nApi         setupOwner + createApiKey.
+ *   N8nApi          Public API (X-N8N-API-KEY). Credentials: createCredential, createEdgesCredential
+ *                   ({ apiKey, baseUrl, name? }), listCredentials, updateCredential, testCredential
+ *                   (runs the credential type's `test` request), deleteCredential. Workflows:
+ *                   createWorkflow, getWorkflow, listWorkflows, activateWorkflow, deactivateWorkflow,
+ *                   deleteWorkflow. Executions: listExecutions(workflowId, { includeData, status }),
+ *                   getExecution(id), waitForExecutions(workflowId, count, { timeoutMs, statuses }).
+ *                   call(method, path, body?) for anything else.
+ *   nodeOutput(execution, nodeName, output?, run?)   The JSON items a node emitted.
+ *   executionError(execution)       n8n's error messages of an execution (undefined when none).
+ *   postWebhook(url, body, { headers?, timeoutMs?, method? })   POST, retried while it answers 404.
+ *   N8nHttpError    Thrown on non-2xx: method, url, status, body.
+ *   DEFAULT_OWNER   dev@example.com / EdgesDev-2026.
+ *   NODE_TYPES      n8n-nodes-edges.edges / .edgesTrigger / .edgesRunOutputs, and built-ins.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -92,8 +111,13 @@ export function makeTempDir(prefix = 'n8n-nodes-edges-e2e-'): string {
 
 let sharedTarball: Promise<string> | undefined;
 
-/** One build + pack per test process, shared by every `startTestN8n` that gets no tarball. */
+/**
+ * The package tarball for this run: E2E_TARBALL (made once per `npm run test:e2e` by the suite's
+ * globalSetup, harness/global-setup.ts), else one build + pack per module registry.
+ */
 export async function packOnce(): Promise<string> {
+	const given = process.env.E2E_TARBALL;
+	if (given && fs.existsSync(given)) return given;
 	sharedTarball ??= packPackage({ outDir: makeTempDir('n8n-nodes-edges-pack-') });
 	return await sharedTarball;
 }

@@ -149,13 +149,3 @@ export async function installPackage(tarball: string, userFolder: string): Promi
 	);
 	return target;
 }
-
-/** `packPackage` then `installPackage` into each of the given user folders. */
-export async function packAndInstall(
-	userFolders: string[],
-	options: PackOptions = {},
-): Promise<string> {
-	const tarball = await packPackage(options);
-	for (const folder of userFolders) await installPackage(tarball, folder);
-	return tarball;
-}
