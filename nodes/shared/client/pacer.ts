@@ -8,10 +8,12 @@
  *
  * - Remaining >= 1: at least one whole token is there, so the next request goes at once.
  * - Remaining 0: the next token is at most 1/R after the last request, so the next request waits until
- *   then. R is not announced; the pacer derives a *lower bound* of it from what it saw since an anchor
- *   (requests sent + change of Remaining, over the time elapsed). Waiting for a rate lower than the real
- *   one wastes nothing: the bucket keeps the surplus, the next answer shows Remaining >= 1, and that
- *   request goes at once, so on average the pacer consumes tokens exactly as fast as they refill.
+ *   then. R is not announced; the pacer keeps a *lower bound* of it, raised by every answer: over a window
+ *   of recent requests, more than (requests sent + change of Remaining - 1) tokens were refilled. Waiting
+ *   for a rate lower than the real one costs little: the bucket keeps the surplus, the next answer shows
+ *   Remaining >= 1 and that request goes at once, so tokens are spent as fast as they refill; and a wait
+ *   that was too long lets more requests through than the bound predicted, which raises the bound (a ramp
+ *   that roughly doubles per step until it meets the real rate).
  * - No estimate yet (the first fraction of a second after the burst): the request goes, and a 429 with
  *   `Retry-After` tells the client exactly how long to wait. That costs one refused request, not time.
  * - After a 429 the client already sleeps `Retry-After`; the pacer adds nothing on top.
@@ -28,27 +30,46 @@ export interface RateLimitPacerOptions {
 	now?: () => number;
 }
 
-interface Anchor {
-	/** When the anchoring request was sent. */
+/** One answer that took a token. */
+interface Observation {
+	/** When its request was sent. */
 	at: number;
+	/** X-RateLimit-Remaining after it. */
 	remaining: number;
+	/** How many token-taking requests had been answered, this one included. */
+	seq: number;
 }
+
+/** Bounds are shaved by this much, for the few milliseconds between our clock and the server's. */
+const SAFETY = 0.95;
+/** How many recent answers serve as window starts. */
+const WINDOWS = 64;
 
 export class RateLimitPacer implements RequestPacer {
 	private readonly now: () => number;
 	/** When the request being answered was (or will be) sent. */
 	private pendingSendAt?: number;
+	/** Whether that request was held back by the pacer (it waited on the estimate). */
+	private pendingPaced = false;
 	private lastSendAt?: number;
-	/** `X-RateLimit-Remaining` of the last answer that carried it. */
+	/** `X-RateLimit-Remaining` of the last answer (0 after a 429). */
 	private remaining?: number;
-	private highestRemaining = -1;
-	private anchor?: Anchor;
-	/** Token-consuming requests sent after the anchor. */
-	private consumedSinceAnchor = 0;
+	/** The last answers that took a token, oldest first. */
+	private recent: Observation[] = [];
+	private accepted = 0;
 	/** Lower bound of the refill rate, in requests per millisecond. */
 	private refillPerMs?: number;
 	/** Set after a 429: the client sleeps Retry-After itself, so the retry is not delayed again. */
 	private retryScheduled = false;
+	/** That Retry-After had a fractional part: it is the exact time to the next token, not rounded up. */
+	private retryAfterExact = false;
+	private pendingSynced = false;
+	/**
+	 * When the last request that went right after an exact Retry-After was sent: it took the token that
+	 * had just refilled, so the bucket was empty (0.0 tokens) after it.
+	 */
+	private emptyAt?: number;
+	private lastAcceptedAt?: number;
 
 	constructor(options: RateLimitPacerOptions = {}) {
 		this.now = options.now ?? Date.now;
@@ -62,31 +83,64 @@ export class RateLimitPacer implements RequestPacer {
 	delayBeforeRequest(): number {
 		const now = this.now();
 		let delay = 0;
+		let paced = false;
+		let synced = false;
 		if (this.retryScheduled) {
 			this.retryScheduled = false;
+			synced = this.retryAfterExact;
 		} else if (
 			this.remaining === 0 &&
 			this.refillPerMs !== undefined &&
 			this.lastSendAt !== undefined
 		) {
 			delay = Math.max(0, Math.ceil(this.lastSendAt + 1 / this.refillPerMs - now));
+			paced = true;
 		}
 		this.pendingSendAt = now + delay;
+		this.pendingPaced = paced;
+		this.pendingSynced = synced;
 		return delay;
 	}
 
 	observe(response: HttpResponse): void {
 		const sentAt = this.pendingSendAt ?? this.now();
+		const paced = this.pendingPaced;
+		const synced = this.pendingSynced;
 		this.pendingSendAt = undefined;
+		this.pendingPaced = false;
+		this.pendingSynced = false;
 		this.lastSendAt = sentAt;
 
 		if (response.status === 429) {
 			// A refusal takes no token. Whether the client retries or gives up, it waits Retry-After first.
-			this.retryScheduled = parseRetryAfter(response.headers['retry-after']) !== undefined;
+			const header = response.headers['retry-after'];
+			const waitMs = parseRetryAfter(header);
+			this.retryScheduled = waitMs !== undefined;
+			this.retryAfterExact = waitMs !== undefined && /^\s*\d*\.\d*[1-9]/.test(header ?? '');
 			this.remaining = 0;
+			const lastAccepted = this.recent[this.recent.length - 1]?.at ?? this.lastAcceptedAt;
+			if (paced && this.refillPerMs !== undefined) {
+				// Refused although we waited for a token: the estimate was too high (rounding, someone
+				// else sharing the budget, a changed plan). An exact Retry-After says how much: less than
+				// one token refilled in the time since the last accepted request plus the wait.
+				this.refillPerMs =
+					this.retryAfterExact && waitMs !== undefined && lastAccepted !== undefined
+						? Math.min(this.refillPerMs, SAFETY / (sentAt - lastAccepted + waitMs))
+						: this.refillPerMs * 0.75;
+				this.lastAcceptedAt = lastAccepted;
+				this.recent = [];
+			}
+			if (this.retryAfterExact && this.emptyAt !== undefined && waitMs !== undefined) {
+				// The bucket was empty at emptyAt and one token will be there waitMs from now: one token
+				// takes exactly that long to refill. (The only estimate there is when the bucket holds a
+				// single token, so that Remaining is always 0.)
+				this.raiseEstimate(1 / (sentAt - this.emptyAt + waitMs));
+			}
+			this.emptyAt = undefined;
 			return;
 		}
 		this.retryScheduled = false;
+		this.emptyAt = synced ? sentAt : undefined;
 
 		const remaining = parseRemaining(response.headers['x-ratelimit-remaining']);
 		if (remaining === undefined) {
@@ -95,21 +149,28 @@ export class RateLimitPacer implements RequestPacer {
 		}
 		this.remaining = remaining;
 
-		// The bucket may have been full before this request (idle time, first request): refill was capped
-		// and the count since the old anchor no longer says anything about the rate. Start counting here.
-		if (!this.anchor || remaining >= this.highestRemaining) {
-			this.highestRemaining = Math.max(this.highestRemaining, remaining);
-			this.anchor = { at: sentAt, remaining };
-			this.consumedSinceAnchor = 0;
-			return;
+		// Over any window from an earlier answer a to this one: the refill was more than the requests
+		// sent after a + (Remaining now - Remaining after a) - 1 (Remaining is rounded down at both ends).
+		// A bucket that was full somewhere in the window only lost refill, so every window gives a valid
+		// lower bound; the recent ones follow the pace we reach, the long ones average out the rounding.
+		// With one request in the window this is: Remaining went up by k, so more than k tokens came in.
+		this.accepted += 1;
+		const current: Observation = { at: sentAt, remaining, seq: this.accepted };
+		for (const start of this.recent) {
+			const elapsed = current.at - start.at;
+			if (elapsed <= 0) continue;
+			const consumed = current.seq - start.seq;
+			this.raiseEstimate((consumed + current.remaining - start.remaining - 1) / elapsed);
 		}
-		this.consumedSinceAnchor += 1;
-		const elapsed = sentAt - this.anchor.at;
-		if (elapsed <= 0) return;
-		// Tokens refilled since the anchor = consumed + (remaining now - remaining then) +/- 1 (Remaining is
-		// rounded down at both ends). Minus one token gives a rate that is never above the real one.
-		const refilledAtLeast = this.consumedSinceAnchor + remaining - this.anchor.remaining - 1;
-		if (refilledAtLeast > 0) this.refillPerMs = refilledAtLeast / elapsed;
+		this.recent.push(current);
+		if (this.recent.length > WINDOWS) this.recent.shift();
+	}
+
+	private raiseEstimate(perMs: number): void {
+		const bound = perMs * SAFETY;
+		if (bound > 0 && (this.refillPerMs === undefined || bound > this.refillPerMs)) {
+			this.refillPerMs = bound;
+		}
 	}
 }
 
