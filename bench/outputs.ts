@@ -43,6 +43,8 @@ const OUTPUT_BYTES = 1024;
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 5);
 /** Requests per second of the simulated plan; ~200 requests / 8 per s = ~25 s a run. */
 const RATE = Number(process.env.BENCH_RATE ?? 8);
+/** Which parts to run, e.g. BENCH_PARTS=b; all by default. */
+const PARTS = process.env.BENCH_PARTS ?? 'abcd';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -195,6 +197,55 @@ function outputRequests(log: LoggedRequest[], runUid: string) {
 	return log.filter((r) => r.path.includes(runUid));
 }
 
+/** (c) node vs bare loop and (d) heap, on the same run without a rate limit. */
+async function speedAndHeap(
+	sim: SimProcess,
+	key: string,
+	runUid: string,
+	row: (what: string, measured: string, target: string, ratio: string, ok: boolean) => void,
+) {
+	// (c) node vs bare loop, (d) heap --------------------------------------------------------
+	const nodeTimes: number[] = [];
+	const bareTimes: number[] = [];
+	const peaks: number[] = [];
+	const retained: number[] = [];
+	let rawBytes = 0;
+	await runTheNode(sim.baseUrl, key, runUid); // warm-up: JIT, n8n's lazy modules, sockets
+	await bareLoop(sim.baseUrl, key, runUid);
+	for (let i = 0; i < ITERATIONS; i++) {
+		gc();
+		const bare = await timed(() => bareLoop(sim.baseUrl, key, runUid));
+		bareTimes.push(bare.ms);
+		rawBytes = bare.value.bytes;
+		bare.value.pages.length = 0;
+		gc();
+		const node = await timed(() => peakHeapGrowth(() => runTheNode(sim.baseUrl, key, runUid)));
+		nodeTimes.push(node.ms);
+		peaks.push(node.value.peakGrowth);
+		retained.push(node.value.retained);
+	}
+	const nodeMs = median(nodeTimes);
+	const bareMs = median(bareTimes);
+	row(
+		'(c) no limit: node in n8n vs bare GET+parse loop',
+		`${s(nodeMs)} vs ${s(bareMs)}`,
+		'<= 1.5x',
+		(nodeMs / bareMs).toFixed(3),
+		nodeMs <= bareMs * 1.5,
+	);
+	const peak = median(peaks);
+	row(
+		'(d) peak heap growth during the node run',
+		`${mb(peak)} (kept after gc: ${mb(median(retained))})`,
+		`<= 3x raw JSON ${mb(rawBytes)}`,
+		(peak / rawBytes).toFixed(3),
+		peak <= rawBytes * 3,
+	);
+	console.log(
+		`\nnode runs: ${nodeTimes.map(s).join(', ')}\nbare loops: ${bareTimes.map(s).join(', ')}\npeaks: ${peaks.map(mb).join(', ')}`,
+	);
+}
+
 async function main() {
 	const key = DEFAULT_API_KEY;
 	const rows: string[][] = [];
@@ -205,7 +256,7 @@ async function main() {
 	};
 
 	// (a) requests, both paging styles ------------------------------------------------------------
-	for (const paging of ['cursor', 'legacy'] as const) {
+	for (const paging of PARTS.includes('a') ? (['cursor', 'legacy'] as const) : []) {
 		const sim = await SimProcess.start({ seed: 5, outputsPaging: paging });
 		try {
 			const runUid = await sim.seedRun({ outputs: OUTPUTS, outputBytes: OUTPUT_BYTES });
@@ -238,7 +289,7 @@ async function main() {
 				limit: { perSecond: RATE, burst: 2, retryAfter: 'integer' },
 			},
 		];
-		for (const { label, limit } of limits) {
+		for (const { label, limit } of PARTS.includes('b') ? limits : []) {
 			await sim.setRateLimit(limit);
 			await sim.clearRequests();
 			const { ms, value: count } = await timed(() => runTheNode(sim.baseUrl, key, runUid));
@@ -256,46 +307,7 @@ async function main() {
 		}
 		await sim.setRateLimit(null);
 
-		// (c) node vs bare loop, (d) heap --------------------------------------------------------
-		const nodeTimes: number[] = [];
-		const bareTimes: number[] = [];
-		const peaks: number[] = [];
-		const retained: number[] = [];
-		let rawBytes = 0;
-		await runTheNode(sim.baseUrl, key, runUid); // warm-up: JIT, n8n's lazy modules, sockets
-		await bareLoop(sim.baseUrl, key, runUid);
-		for (let i = 0; i < ITERATIONS; i++) {
-			gc();
-			const bare = await timed(() => bareLoop(sim.baseUrl, key, runUid));
-			bareTimes.push(bare.ms);
-			rawBytes = bare.value.bytes;
-			bare.value.pages.length = 0;
-			gc();
-			const node = await timed(() => peakHeapGrowth(() => runTheNode(sim.baseUrl, key, runUid)));
-			nodeTimes.push(node.ms);
-			peaks.push(node.value.peakGrowth);
-			retained.push(node.value.retained);
-		}
-		const nodeMs = median(nodeTimes);
-		const bareMs = median(bareTimes);
-		row(
-			'(c) no limit: node in n8n vs bare GET+parse loop',
-			`${s(nodeMs)} vs ${s(bareMs)}`,
-			'<= 1.5x',
-			(nodeMs / bareMs).toFixed(3),
-			nodeMs <= bareMs * 1.5,
-		);
-		const peak = median(peaks);
-		row(
-			'(d) peak heap growth during the node run',
-			`${mb(peak)} (kept after gc: ${mb(median(retained))})`,
-			`<= 3x raw JSON ${mb(rawBytes)}`,
-			(peak / rawBytes).toFixed(3),
-			peak <= rawBytes * 3,
-		);
-		console.log(
-			`\nnode runs: ${nodeTimes.map(s).join(', ')}\nbare loops: ${bareTimes.map(s).join(', ')}\npeaks: ${peaks.map(mb).join(', ')}`,
-		);
+		if (PARTS.includes('c') || PARTS.includes('d')) await speedAndHeap(sim, key, runUid, row);
 	} finally {
 		await sim.stop();
 	}

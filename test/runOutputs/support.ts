@@ -6,7 +6,7 @@
 import axios from 'axios';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { EdgesRunOutputs } from '../../nodes/EdgesRunOutputs/EdgesRunOutputs.node';
 import { runNode, type NodeRunResult } from '../helpers/n8nRunner';
@@ -15,7 +15,7 @@ import { DEFAULT_API_KEY, type EdgesSimulator, type LoggedRequest } from '../sim
 export async function readOutputs(
 	baseUrl: string,
 	parameters: INodeParameters,
-	input: Array<Record<string, unknown>>,
+	input: IDataObject[],
 	options: { apiKey?: string; continueOnFail?: boolean } = {},
 ): Promise<NodeRunResult> {
 	return await runNode({
