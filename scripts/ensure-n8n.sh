@@ -4,7 +4,7 @@
 #
 # The install lives in a cache keyed by the hash of e2e/n8n-env/package-lock.json:
 #   ${N8N_ENV_CACHE:-$HOME/.cache/n8n-nodes-edges}/n8n-<first 16 hex of sha256(lockfile)>
-# so it is done once per lockfile (about 4 min, 3 GB) and reused by every e2e run and `npm start`.
+# so it is done once per lockfile (about 4-4.5 min, 3 GB) and reused by every e2e run and `npm start`.
 # A marker file is written only after a complete install: an interrupted install is redone.
 #
 # Install scripts stay off (some packages in n8n's tree download binaries from the web and fail,
@@ -57,11 +57,11 @@ cp "$SRC/package.json" "$LOCK" "$ENV_DIR/"
 cd "$ENV_DIR"
 
 # npm's own progress goes to stderr; stdout stays reserved for the final path.
-log "  [1/2] npm ci (about 2.5-3.5 min, 3 GB)..."
+log "  [1/2] npm ci (about 3 min, 3 GB)..."
 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error 1>&2
 log "  [1/2] done after $((SECONDS - START)) s"
 
-log "  [2/2] compiling sqlite3 (about 70 s)..."
+log "  [2/2] compiling sqlite3 (about 1.5 min)..."
 npm rebuild sqlite3 --foreground-scripts --loglevel=error >"$ENV_DIR/sqlite3-build.log" 2>&1 || {
 	log "sqlite3 build failed; last lines of $ENV_DIR/sqlite3-build.log:"
 	tail -n 30 "$ENV_DIR/sqlite3-build.log" >&2
