@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test-only code: it never ships in the package */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test-only code: it never ships in the package */
 // Proves the in-process n8n harness itself: a node run through it sees its items, parameters and the
 // credential's X-API-Key header on a real HTTP request.
 import http from 'node:http';
@@ -20,6 +20,7 @@ class EchoNode implements INodeType {
 		group: ['transform'],
 		version: 1,
 		description: 'test',
+		usableAsTool: true,
 		defaults: { name: 'Echo' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

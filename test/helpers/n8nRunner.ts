@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test-only code: it never ships in the package */
 /**
  * Runs our nodes inside n8n's own execution engine (n8n-core's WorkflowExecute), in-process, so node tests
  * exercise the real parameter resolution, credential injection and `httpRequestWithAuthentication` path
@@ -17,7 +16,6 @@ import {
 	type ICredentialType,
 	type IDataObject,
 	type IExecuteFunctions,
-	type IHttpRequestHelper,
 	type IHttpRequestOptions,
 	type INode,
 	type INodeCredentialsDetails,
@@ -135,10 +133,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return { ...requestOptions, headers };
 	}
 
-	async preAuthentication(
-		_helpers: IHttpRequestHelper,
-		_credentials: ICredentialDataDecryptedObject,
-	): Promise<ICredentialDataDecryptedObject | undefined> {
+	async preAuthentication(): Promise<ICredentialDataDecryptedObject | undefined> {
 		return undefined;
 	}
 
