@@ -1,0 +1,126 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test-only code: it reads n8n-core's logger, and never ships in the package */
+// No secret (the API key, or the callback secret derived from it) may appear in an error, a log line or an
+// output item. n8n's logger is captured whole (every level), so a leak through logging cannot hide behind
+// the log level the tests run with.
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
+import type { INodeParameters } from 'n8n-workflow';
+
+import { deriveCallbackSecret } from '../../nodes/shared/callbackSecret';
+import { Edges } from '../../nodes/Edges/Edges.node';
+import { EdgesRunOutputs } from '../../nodes/EdgesRunOutputs/EdgesRunOutputs.node';
+import { runNode, type NodeRunResult } from '../helpers/n8nRunner';
+import { CallbackReceiver, DEFAULT_API_KEY, EdgesSimulator } from '../simulator';
+import { runAsyncParams } from '../edges/support';
+
+const logged: string[] = [];
+
+function everythingVisible(result: NodeRunResult): string {
+	const error = result.error;
+	return JSON.stringify({
+		outputs: result.outputs,
+		error: error && {
+			...error,
+			message: error.message,
+			description: error.description,
+			context: error.context,
+			stack: error.stack,
+			cause: (error as { cause?: unknown }).cause,
+		},
+		logged,
+	});
+}
+
+describe('no secret in errors, logs or items', () => {
+	let sim: EdgesSimulator;
+	let receiver: CallbackReceiver;
+
+	beforeAll(async () => {
+		// setInternalLogger is n8n's own seam for replacing the winston logger behind Logger.
+		(
+			Container.get(Logger) as unknown as { setInternalLogger(logger: unknown): void }
+		).setInternalLogger({
+			log: (level: string, message: string, metadata: unknown) => {
+				logged.push(`${level} ${message} ${JSON.stringify(metadata)}`);
+			},
+		});
+		// The capture must see what n8n's logger is given, whatever the level the tests run with.
+		Container.get(Logger).error('capture probe');
+		expect(logged).toEqual([expect.stringContaining('capture probe')]);
+		sim = await EdgesSimulator.start({ stepMs: 1 });
+		receiver = await CallbackReceiver.start();
+	});
+
+	afterAll(async () => {
+		await sim.stop();
+		await receiver.stop();
+	});
+
+	beforeEach(() => {
+		logged.length = 0;
+	});
+
+	afterEach(() => {
+		// Whatever n8n or the nodes logged during the test was scanned with the rest.
+		expect(logged.join('\n')).not.toContain(DEFAULT_API_KEY);
+	});
+
+	it('keeps a refused API key out of the error and the logs', async () => {
+		const refusedKey = ['refused', 'key', 'visible', 'nowhere'].join('-');
+		const result = await runNode({
+			nodeType: new Edges(),
+			parameters: { resource: 'workspace', operation: 'get' } as INodeParameters,
+			credentials: { apiKey: refusedKey, baseUrl: sim.baseUrl },
+		});
+		expect(result.error?.message).toMatch(/401/);
+		expect(everythingVisible(result)).not.toContain(refusedKey);
+	});
+
+	it('keeps the key out of an error raised after a dropped connection', async () => {
+		sim.injectFaults({ pathPrefix: '/workspaces', count: 10, kind: 'reset' });
+		try {
+			const result = await runNode({
+				nodeType: new Edges(),
+				parameters: { resource: 'workspace', operation: 'get' } as INodeParameters,
+				credentials: { apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl },
+			});
+			expect(result.error).toBeDefined();
+			expect(everythingVisible(result)).not.toContain(DEFAULT_API_KEY);
+		} finally {
+			sim.clearFaults();
+		}
+	});
+
+	it('keeps the key and the derived callback secret out of the items of a started run', async () => {
+		const callbackUrl = receiver.url.replace('/callback', '/webhook/edges');
+		const result = await runNode({
+			nodeType: new Edges(),
+			parameters: runAsyncParams('linkedin-extract-people', {
+				options: { callbackUrl, callbackOn: 'final' },
+			}),
+			input: [{ url: 'https://www.linkedin.com/in/ada/' }],
+			credentials: { apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl },
+		});
+		expect(result.error).toBeUndefined();
+		const runUid = result.outputs[0][0].json.run_uid as string;
+		// The secret did go to Edges, in callback.headers, as intended.
+		expect(sim.run(runUid)?.callback?.headers['x-edges-callback-secret']).toBe(
+			deriveCallbackSecret(DEFAULT_API_KEY),
+		);
+		const visible = everythingVisible(result);
+		expect(visible).not.toContain(DEFAULT_API_KEY);
+		expect(visible).not.toContain(deriveCallbackSecret(DEFAULT_API_KEY));
+	});
+
+	it('keeps the key out of the outputs read by Edges Run Outputs', async () => {
+		const runUid = sim.seedRun({ outputs: 20 });
+		const result = await runNode({
+			nodeType: new EdgesRunOutputs(),
+			parameters: { runUid },
+			credentials: { apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl },
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.outputs[0]).toHaveLength(20);
+		expect(everythingVisible(result)).not.toContain(DEFAULT_API_KEY);
+	});
+});
