@@ -161,7 +161,7 @@ export function triggerUrl(t: TestN8n, trigger: { webhookId: string }): string {
 export function nodeItems(
 	execution: Execution,
 	nodeName: string,
-): Array<{ json: Record<string, unknown>; pairedItem?: unknown }> {
+): Array<{ json: Record<string, unknown>; pairedItem?: unknown; binary?: unknown }> {
 	const runs = execution.data?.resultData.runData[nodeName];
 	if (!runs?.length) {
 		const ran = Object.keys(execution.data?.resultData.runData ?? {});
@@ -172,6 +172,7 @@ export function nodeItems(
 	return (runs[runs.length - 1].data?.main?.[0] ?? []) as Array<{
 		json: Record<string, unknown>;
 		pairedItem?: unknown;
+		binary?: unknown;
 	}>;
 }
 
