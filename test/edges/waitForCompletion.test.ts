@@ -180,6 +180,31 @@ describe('Run Async › Wait for Completion in n8n-core', () => {
 		}
 	});
 
+	it("a PARTIAL_SUCCEEDED run: the item whose input failed carries that input's status and Edges' error", async () => {
+		const { runUid } = await startWaiting(waitParams(), [
+			{ url: profile('alice') },
+			{ url: profile('bob') },
+			{ url: profile('carol') },
+		]);
+		await sim.finishRun(runUid, { status: 'PARTIAL_SUCCEEDED' });
+		const finished = await runner.waitForFinish();
+		expect(finished.error).toBeUndefined();
+		const items = finished.outputs[0].map((item) => item.json);
+		expect(items.map((json) => [json.status, json.result_count])).toEqual([
+			['PARTIAL_SUCCEEDED', 0],
+			['PARTIAL_SUCCEEDED', 1],
+			['PARTIAL_SUCCEEDED', 1],
+		]);
+		expect(items[0]).toEqual(
+			expect.objectContaining({
+				input_status: 'FAILED',
+				input_error: expect.objectContaining({ label: 'LK_ERROR', has_failed: true }),
+			}),
+		);
+		expect(items[1].input_error).toBeUndefined();
+		expect(items[2].input_error).toBeUndefined();
+	});
+
 	it('a BLOCKED run fails the node without continue on fail', async () => {
 		const { runUid } = await startWaiting(waitParams(), [{ url: profile('alice') }]);
 		await sim.finishRun(runUid, { status: 'BLOCKED' });

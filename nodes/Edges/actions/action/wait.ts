@@ -249,9 +249,17 @@ export async function resumeFromCallback(
 			continue;
 		}
 		const { byItem, unpaired } = await outputsByItem(context, run, runItems);
+		// In a partly failed run, an item whose input failed would otherwise only show results: [].
+		const inputErrors =
+			run.status === 'PARTIAL_SUCCEEDED' ? await failedInputsByItem(context, run.uid) : new Map();
 		runItems.forEach((k, position) => {
 			const results = byItem.get(k) ?? [];
 			const json: IDataObject = { ...summary, result_count: results.length, results };
+			const failed = inputErrors.get(k);
+			if (failed) {
+				json.input_status = failed.status;
+				json.input_error = failed.error;
+			}
 			if (unpaired.length > 0) {
 				json.edges_pairing = 'some results could not be paired to their item';
 				if (position === 0) json.unpaired_results = unpaired;
@@ -275,6 +283,29 @@ function runFailure(context: IWebhookFunctions, run: Run): NodeOperationError {
 					: 'Run › Get Inputs shows the error of each input.',
 		},
 	);
+}
+
+const FAILED_INPUT = new Set(['FAILED', 'BLOCKED']);
+
+/** The inputs of a run that failed, by the item they came from (their `n8n_item` tag), with Edges' error. */
+async function failedInputsByItem(
+	context: IWebhookFunctions,
+	runUid: string,
+): Promise<Map<number, { status: string | null; error: IDataObject | null }>> {
+	const client = await edgesClientFor(context);
+	const inputs = await collect(client.listRunInputs(runUid), Number.MAX_SAFE_INTEGER);
+	const failed = new Map<number, { status: string | null; error: IDataObject | null }>();
+	for (const input of inputs) {
+		const item = itemIndexOf(input.custom_data);
+		const hasFailed =
+			FAILED_INPUT.has(String(input.status)) || input.last_error?.has_failed === true;
+		if (item === undefined || !hasFailed) continue;
+		failed.set(item, {
+			status: input.status ?? null,
+			error: (input.last_error as IDataObject | null | undefined) ?? null,
+		});
+	}
+	return failed;
 }
 
 /** The run's outputs grouped by the item they belong to (see ../../helpers/pairing.ts for the rules). */
