@@ -1,36 +1,4 @@
 /** Schedule › Cancel: deletes the schedule for good (Edges has no way to edit one: cancel and create again). */
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import { scheduleChangeOperation } from './change';
 
-import { edgesClientFor } from '../../../shared/transport';
-import { forEachItem, requiredUid, toDataObject } from '../utils';
-
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Schedule UID',
-		name: 'scheduleUid',
-		type: 'string',
-		default: '',
-		required: true,
-		description: 'The uid of the schedule',
-		displayOptions: { show: { resource: ['schedule'], operation: ['cancel'] } },
-	},
-];
-
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
-	const client = await edgesClientFor(this);
-	return await forEachItem(this, items, async (i) => {
-		const scheduleUid = requiredUid(this, 'scheduleUid', 'Schedule UID', i);
-		// The answer's shape is not documented (edges-api.md §2.4): it is returned as Edges sent it.
-		const answer = await client.changeSchedule(scheduleUid, 'cancel');
-		const json: IDataObject = answer === undefined || answer === null ? {} : toDataObject(answer);
-		return { schedule_uid: scheduleUid, action: 'cancel', ...json };
-	});
-}
+export const { description, execute } = scheduleChangeOperation('cancel');

@@ -3,17 +3,13 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { edgesClientFor } from '../../../shared/transport';
 import { forEachItem, requiredUid } from '../utils';
+import { scheduleUidField } from './change';
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Schedule UID',
-		name: 'scheduleUid',
-		type: 'string',
-		default: '',
-		required: true,
-		description: 'The uid of the schedule (schedule_uid in the output of Action › Schedule)',
-		displayOptions: { show: { resource: ['schedule'], operation: ['get'] } },
-	},
+	scheduleUidField(
+		'get',
+		'The uid of the schedule (schedule_uid in the output of Action › Schedule)',
+	),
 ];
 
 export async function execute(
