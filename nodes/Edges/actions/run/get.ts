@@ -3,19 +3,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { edgesClientFor } from '../../../shared/transport';
 import { forEachItem, requiredUid } from '../utils';
+import { runUidField } from './runUidField';
 
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Run UID',
-		name: 'runUid',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 3f2b8c1e-…',
-		description: 'The uid of the Edges run (run_uid in the output of Run Async)',
-		displayOptions: { show: { resource: ['run'], operation: ['get'] } },
-	},
-];
+export const description: INodeProperties[] = [runUidField('get')];
 
 export async function execute(
 	this: IExecuteFunctions,

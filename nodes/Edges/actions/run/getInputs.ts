@@ -9,18 +9,10 @@ import type {
 import { collect } from '../../../shared/client';
 import { edgesClientFor } from '../../../shared/transport';
 import { forEachItem, requiredUid, resultLimit, returnAllOrLimit } from '../utils';
+import { runUidField } from './runUidField';
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Run UID',
-		name: 'runUid',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 3f2b8c1e-…',
-		description: 'The uid of the Edges run (run_uid in the output of Run Async)',
-		displayOptions: { show: { resource: ['run'], operation: ['getInputs'] } },
-	},
+	runUidField('getInputs'),
 	...returnAllOrLimit('run', 'getInputs'),
 	{
 		displayName: 'Only Inputs With Errors',
