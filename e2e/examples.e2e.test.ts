@@ -178,7 +178,11 @@ describe('example workflows (examples/*.json) in a real n8n', () => {
 		const runUid = results[0].json.run_uid as string;
 		// The run called the execution's resume URL, and the execution went on from there.
 		expect(sim.run(runUid)?.callback?.url).toContain(`/webhook-waiting/${executionId}`);
-		expect(sim.deliveries.filter((d) => d.runUid === runUid).map((d) => d.status)).toEqual([200]);
+		// A run that ends within milliseconds can call back before n8n has saved the execution as waiting:
+		// n8n refuses that delivery (409 "running already", sometimes 500) and Edges' retry gets through.
+		const statuses = sim.deliveries.filter((d) => d.runUid === runUid).map((d) => d.status);
+		expect(statuses.at(-1)).toBe(200);
+		expect(statuses.slice(0, -1).every((status) => (status ?? 0) >= 400)).toBe(true);
 
 		const rows = nodeOutput(done, 'Shape Rows');
 		expect(rows.map((r) => r.source)).toEqual(EXAMPLE_URLS);

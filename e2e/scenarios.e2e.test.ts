@@ -401,6 +401,12 @@ describe('Edges nodes in a real n8n (issue 6 scenarios)', () => {
 			['PARTIAL_SUCCEEDED', 0],
 			['PARTIAL_SUCCEEDED', 1],
 		]);
+		// The item whose input failed says why, with Edges' error for that input.
+		expect(items[1].json).toMatchObject({
+			input_status: 'FAILED',
+			input_error: { label: 'LK_ERROR', message: expect.any(String) },
+		});
+		expect(items[0].json.input_error).toBeUndefined();
 	});
 
 	it('6. Run Outputs reads every output under a 429 storm and a few 5xx', async () => {
