@@ -379,11 +379,14 @@ describe('Edges nodes in a real n8n (issue 6 scenarios)', () => {
 		// n8n 2.41 ends the execution in error with the node's message when webhook() throws...
 		expect(ended.status).toBe('error');
 		expect(executionError(ended)).toContain(`Edges run ${failed} ended FAILED (LK_ERROR)`);
-		// ...answers that delivery 500 and every later one 409: Edges records the callback as FAILED.
+		// ...answers that delivery 500 and refuses every retry (409 once the execution has ended; under load a
+		// retry can also meet a slow answer): no retry is accepted, so Edges records the callback as FAILED.
 		await sim.waitForIdle();
 		const statuses = sim.deliveries.filter((d) => d.runUid === failed).map((d) => d.status);
 		expect(statuses[0]).toBe(500);
-		expect(statuses.slice(1).every((status) => status === 409)).toBe(true);
+		const accepted = (status: number | undefined) =>
+			status !== undefined && status >= 200 && status < 300;
+		expect(statuses.slice(1).filter(accepted)).toEqual([]);
 
 		await tx.start([profile('ron'), profile('fail-input-sue'), profile('tim')]);
 		const [, waiting] = await t.api.waitForExecutions(tx.workflow.id, 2, {
