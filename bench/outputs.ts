@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, no-console -- benchmark-only code: it never ships in the package; it forks the simulator and prints a table */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- benchmark-only code: it never ships in the package; it prints a table */
 /**
  * Benchmark of the Edges Run Outputs node (issue 5): a run of 100,000 outputs of about 1 KB each, served by
  * the Edges simulator over loopback.
@@ -20,17 +20,16 @@
 import '../test/setup-env';
 
 import axios from 'axios';
-import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
 import { runNode } from '../test/helpers/n8nRunner';
 import { DEFAULT_API_KEY } from '../test/simulator';
+import { SimProcess, type LoggedRequest } from './simClient';
 
 // `EdgesRunOutputs.node` would resolve to the codex file EdgesRunOutputs.node.json under tsx (.json comes
 // before .ts in Node's extension order), so the node module is loaded by its full file name.
@@ -48,74 +47,6 @@ const PARTS = process.env.BENCH_PARTS ?? 'abcd';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
-
-// ---- the simulator, in a child process ------------------------------------------------------------
-
-interface LoggedRequest {
-	method: string;
-	path: string;
-	query: Record<string, string | string[]>;
-	status: number;
-	at: number;
-}
-
-class SimProcess {
-	private nextId = 1;
-	private readonly pending = new Map<
-		number,
-		{ resolve: (v: unknown) => void; reject: (e: Error) => void }
-	>();
-	baseUrl = '';
-
-	private constructor(private readonly child: ChildProcess) {
-		child.on(
-			'message',
-			(message: { id: number; ok: boolean; result?: unknown; error?: string }) => {
-				const waiter = this.pending.get(message.id);
-				if (!waiter) return;
-				this.pending.delete(message.id);
-				if (message.ok) waiter.resolve(message.result);
-				else waiter.reject(new Error(message.error));
-			},
-		);
-	}
-
-	static async start(options: Record<string, unknown>): Promise<SimProcess> {
-		const child = fork(path.join(__dirname, 'simProcess.ts'), [], {
-			execArgv: process.execArgv,
-			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-		});
-		const sim = new SimProcess(child);
-		const { baseUrl } = (await sim.call('start', { options })) as { baseUrl: string };
-		sim.baseUrl = baseUrl;
-		return sim;
-	}
-
-	call(cmd: string, args: Record<string, unknown> = {}): Promise<unknown> {
-		const id = this.nextId++;
-		return new Promise((resolve, reject) => {
-			this.pending.set(id, { resolve, reject });
-			this.child.send({ id, cmd, ...args });
-		});
-	}
-
-	seedRun(options: Record<string, unknown>) {
-		return this.call('seedRun', { options }) as Promise<string>;
-	}
-	setRateLimit(limit: Record<string, unknown> | null) {
-		return this.call('setRateLimit', { scope: 'runs', limit });
-	}
-	clearRequests() {
-		return this.call('clearRequests');
-	}
-	requests() {
-		return this.call('requests') as Promise<LoggedRequest[]>;
-	}
-	async stop() {
-		await this.call('stop');
-		this.child.disconnect();
-	}
-}
 
 // ---- what is measured -------------------------------------------------------------------------------
 
