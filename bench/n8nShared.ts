@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- benchmark-only code: it never ships in the package; it prints tables */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console, @n8n/community-nodes/require-node-api-error -- benchmark-only code: it never ships in the package; it prints tables */
 /**
  * What the bench/n8n-*.ts benchmarks share: a real n8n from the e2e harness (the pinned n8n 2.41.1 with
  * this package installed as a community package), the Edges simulator in a child process (simClient.ts),
@@ -111,6 +111,22 @@ export function webhookNode(name: string, path: string): N8nNode {
 	);
 }
 
+/**
+ * Retries a read of n8n's API while n8n answers 503: under a heavy load (10,000 requests from one HTTP
+ * Request node) its database health check fails for a while and the API says "Database is not ready!".
+ */
+export async function patiently<T>(read: () => Promise<T>, timeoutMs = 120_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		try {
+			return await read();
+		} catch (error) {
+			if ((error as { status?: number }).status !== 503 || Date.now() > deadline) throw error;
+			await sleep(500);
+		}
+	}
+}
+
 /** Every execution of a workflow, without data, newest first. */
 export async function executionsOf(api: N8nApi, workflowId: string): Promise<Execution[]> {
 	const all: Execution[] = [];
@@ -118,9 +134,11 @@ export async function executionsOf(api: N8nApi, workflowId: string): Promise<Exe
 	do {
 		const query = new URLSearchParams({ workflowId, includeData: 'false', limit: '250' });
 		if (cursor) query.set('cursor', cursor);
-		const page = await api.call<{ data: Execution[]; nextCursor?: string | null }>(
-			'GET',
-			`/executions?${query.toString()}`,
+		const page = await patiently(() =>
+			api.call<{ data: Execution[]; nextCursor?: string | null }>(
+				'GET',
+				`/executions?${query.toString()}`,
+			),
 		);
 		all.push(...page.data);
 		cursor = page.nextCursor ?? undefined;
