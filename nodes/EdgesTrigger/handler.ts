@@ -20,7 +20,11 @@ import {
 } from '../shared/callbackSecret';
 import { collect, EdgesApiError, type CallbackPayload, type Run } from '../shared/client';
 import { toNodeError } from '../shared/nodeErrors';
-import { EDGES_CREDENTIAL, edgesClientFor, type EdgesCredentialData } from '../shared/transport';
+import {
+	edgesClientFor,
+	loadEdgesCredentials,
+	type EdgesCredentialData,
+} from '../shared/transport';
 import {
 	CALLBACK_REF_HEADER,
 	checkCallback,
@@ -54,8 +58,10 @@ export async function handleCallback(
 ): Promise<IWebhookResponseData> {
 	const headers = context.getHeaderData() as Record<string, unknown>;
 
-	// 1. Authentication, before anything else is read.
-	const expected = await expectedSecret(context);
+	// 1. Authentication, before anything else is read. The credential is loaded once per callback and
+	// shared by the secret check and the client.
+	const credentials = await loadEdgesCredentials(context);
+	const expected = expectedSecret(context, credentials);
 	if (expected && !callbackSecretMatches(expected.secret, headers[expected.header] as string)) {
 		return respond(context, 401, {
 			message: `Unauthorized: the ${expected.header} header is missing or wrong.${
@@ -90,7 +96,7 @@ export async function handleCallback(
 	const scope = `${context.getWorkflow().id ?? ''}:${context.getNode().id ?? context.getNode().name}`;
 	const receivedAt = new Date().toISOString();
 	const answer = await memory.pass(scope, ref, isRemembered(state, ref), async () => {
-		const decision = await decide(context, payload, {
+		const decision = await decide(context, credentials, payload, {
 			ref,
 			deliveryId: firstHeaderValue(headers[DELIVERY_ID_HEADER]),
 			receivedAt,
@@ -118,7 +124,7 @@ export async function handleCallback(
 	const item = withoutSecret(decision.item, expected?.secret);
 	respond(context, 200, { received: true, run_uid: item.run_uid });
 	if (item.kind === 'run' && (context.getNodeParameter('attachOutputs', false) as boolean)) {
-		await attachOutputs(context, item);
+		await attachOutputs(context, credentials, item);
 	}
 	// Merged once more at the very end: refs other requests accepted while this one read the outputs are
 	// then in this request's copy of static data too, so saving it cannot drop them (see dedupe.ts).
@@ -132,7 +138,10 @@ interface ExpectedSecret {
 	derived: boolean;
 }
 
-async function expectedSecret(context: IWebhookFunctions): Promise<ExpectedSecret | undefined> {
+function expectedSecret(
+	context: IWebhookFunctions,
+	credentials: EdgesCredentialData,
+): ExpectedSecret | undefined {
 	const authentication = context.getNodeParameter('authentication', 'derived') as string;
 	if (authentication === 'none') return undefined;
 	if (authentication === 'custom') {
@@ -147,7 +156,6 @@ async function expectedSecret(context: IWebhookFunctions): Promise<ExpectedSecre
 			derived: false,
 		};
 	}
-	const credentials = await context.getCredentials<EdgesCredentialData>(EDGES_CREDENTIAL);
 	return {
 		header: CALLBACK_SECRET_HEADER,
 		secret: deriveCallbackSecret(credentials.apiKey),
@@ -157,16 +165,18 @@ async function expectedSecret(context: IWebhookFunctions): Promise<ExpectedSecre
 
 async function decide(
 	context: IWebhookFunctions,
+	credentials: EdgesCredentialData,
 	payload: CallbackPayload,
 	meta: { ref: string; deliveryId?: string; receivedAt: string; emitAll: boolean },
 ): Promise<Decision> {
 	const runUid = payload.run.run_uid;
 	let run: Run;
 	try {
-		const client = await edgesClientFor(context, {
-			retry: CONFIRM_RETRY,
-			timeoutMs: CONFIRM_TIMEOUT_MS,
-		});
+		const client = await edgesClientFor(
+			context,
+			{ retry: CONFIRM_RETRY, timeoutMs: CONFIRM_TIMEOUT_MS },
+			credentials,
+		);
 		run = await client.getRun(runUid);
 	} catch (error) {
 		if (error instanceof EdgesApiError && [400, 403, 404].includes(error.status)) {
@@ -215,7 +225,11 @@ async function decide(
  * Adds every output of the run. Edges has already been answered and the ref remembered, so a failure here
  * does not lose the run: the item goes out with `outputs: null` and the reason in `outputs_error`.
  */
-async function attachOutputs(context: IWebhookFunctions, item: TriggerItem): Promise<void> {
+async function attachOutputs(
+	context: IWebhookFunctions,
+	credentials: EdgesCredentialData,
+	item: TriggerItem,
+): Promise<void> {
 	const expected = typeof item.output_count === 'number' ? item.output_count : undefined;
 	if (expected === 0) {
 		item.outputs = [];
@@ -223,7 +237,7 @@ async function attachOutputs(context: IWebhookFunctions, item: TriggerItem): Pro
 		return;
 	}
 	try {
-		const client = await edgesClientFor(context);
+		const client = await edgesClientFor(context, {}, credentials);
 		item.outputs = await collect(
 			client.listRunOutputs(item.run_uid, { expectedTotal: expected }),
 			Number.MAX_SAFE_INTEGER,

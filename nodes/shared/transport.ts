@@ -4,6 +4,8 @@
  */
 import {
 	sleep,
+	type ICredentialDataDecryptedObject,
+	type ICredentialsDecrypted,
 	type IExecuteFunctions,
 	type IHookFunctions,
 	type IHttpRequestOptions,
@@ -32,16 +34,27 @@ export type EdgesContext =
 	| IWebhookFunctions
 	| ILoadOptionsFunctions;
 
+/**
+ * A client for the node's Edges credential. The credential is loaded once here and handed to every request
+ * (`credentialsDecrypted`), instead of n8n loading and decrypting it again for each of them: in n8n that is
+ * a database read per request, which a 200-page read of outputs or a busy trigger would otherwise pay
+ * 200 times or once per callback. Callers that already loaded the credential pass it in.
+ */
 export async function edgesClientFor(
 	context: EdgesContext,
 	options: Partial<Omit<EdgesClientOptions, 'transport' | 'baseUrl'>> = {},
+	loaded?: EdgesCredentialData,
 ): Promise<EdgesClient> {
-	const credentials = await context.getCredentials<EdgesCredentialData>(EDGES_CREDENTIAL);
+	const credentials = loaded ?? (await loadEdgesCredentials(context));
 	return new EdgesClient({
 		baseUrl: normaliseBaseUrl(credentials.baseUrl),
-		transport: n8nTransport(context, credentials.apiKey),
+		transport: n8nTransport(context, credentials),
 		...options,
 	});
+}
+
+export async function loadEdgesCredentials(context: EdgesContext): Promise<EdgesCredentialData> {
+	return await context.getCredentials<EdgesCredentialData>(EDGES_CREDENTIAL);
 }
 
 export function normaliseBaseUrl(baseUrl: string | undefined): string {
@@ -49,7 +62,15 @@ export function normaliseBaseUrl(baseUrl: string | undefined): string {
 	return trimmed || DEFAULT_BASE_URL;
 }
 
-function n8nTransport(context: EdgesContext, apiKey: string): HttpTransport {
+function n8nTransport(context: EdgesContext, credentials: EdgesCredentialData): HttpTransport {
+	const apiKey = credentials.apiKey;
+	const details = context.getNode().credentials?.[EDGES_CREDENTIAL];
+	const credentialsDecrypted: ICredentialsDecrypted = {
+		id: details?.id ?? '',
+		name: details?.name ?? '',
+		type: EDGES_CREDENTIAL,
+		data: credentials as unknown as ICredentialDataDecryptedObject,
+	};
 	return {
 		async send(request) {
 			const options: IHttpRequestOptions = {
@@ -72,6 +93,7 @@ function n8nTransport(context: EdgesContext, apiKey: string): HttpTransport {
 					context,
 					EDGES_CREDENTIAL,
 					options,
+					{ credentialsDecrypted },
 				);
 			} catch (error) {
 				// Rethrow only the socket error code and a scrubbed message: n8n's request errors carry the
