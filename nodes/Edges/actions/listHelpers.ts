@@ -9,6 +9,35 @@ export function splitList(value: unknown): string[] {
 		.filter(Boolean);
 }
 
+/** A filter list for the query, or undefined when empty: Edges' list filters take at least one value. */
+export function nonEmpty<T>(values: T[] | undefined): T[] | undefined {
+	return values && values.length > 0 ? values : undefined;
+}
+
+/** The "Filters" collection of a Get Many operation, with the operation's own filter fields. */
+export function filtersCollection(
+	show: Record<string, string[]>,
+	options: INodeProperties[],
+): INodeProperties {
+	return {
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add filter',
+		default: {},
+		displayOptions: { show },
+		options,
+	};
+}
+
+/**
+ * The page size to ask for: the Limit itself when it is below Edges' page maximum (one small request), else
+ * the paginator's default (the largest page).
+ */
+export function pageSizeFor(limit: number, maxPage: number): number | undefined {
+	return limit < maxPage ? limit : undefined;
+}
+
 export function sortOption(show: Record<string, string[]>): INodeProperties {
 	return {
 		displayName: 'Sort',

@@ -12,38 +12,30 @@ import {
 	type CallbackDeliveryStatus,
 } from '../../../shared/client';
 import { edgesClientFor } from '../../../shared/transport';
-import { sortOption, splitList } from '../listHelpers';
+import { filtersCollection, nonEmpty, pageSizeFor, sortOption, splitList } from '../listHelpers';
 import { forEachItem, resultLimit, returnAllOrLimit } from '../utils';
 
 const show = { resource: ['callback'], operation: ['getMany'] };
 
 export const description: INodeProperties[] = [
 	...returnAllOrLimit('callback', 'getMany'),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add filter',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Run UIDs',
-				name: 'runUid',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated uids of the runs whose callbacks to list',
-			},
-			{
-				displayName: 'Statuses',
-				name: 'status',
-				type: 'multiOptions',
-				default: [],
-				description: 'Delivery statuses; FAILED lists the callbacks your endpoint did not accept',
-				options: CALLBACK_DELIVERY_STATUSES.map((status) => ({ name: status, value: status })),
-			},
-		],
-	},
+	filtersCollection(show, [
+		{
+			displayName: 'Run UIDs',
+			name: 'runUid',
+			type: 'string',
+			default: '',
+			description: 'Comma-separated uids of the runs whose callbacks to list',
+		},
+		{
+			displayName: 'Statuses',
+			name: 'status',
+			type: 'multiOptions',
+			default: [],
+			description: 'Delivery statuses; FAILED lists the callbacks your endpoint did not accept',
+			options: CALLBACK_DELIVERY_STATUSES.map((status) => ({ name: status, value: status })),
+		},
+	]),
 	sortOption(show),
 ];
 
@@ -54,18 +46,15 @@ export async function execute(
 	const client = await edgesClientFor(this);
 	return await forEachItem(this, items, async (i) => {
 		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
-		const status = (filters.status as CallbackDeliveryStatus[] | undefined) ?? [];
-		const runUid = splitList(filters.runUid);
 		const limit = resultLimit(this, i);
-		const sort = splitList(this.getNodeParameter('sort', i, '-created_at'));
 		return (await collect(
 			client.listCallbacks(
 				{
-					status: status.length ? status : undefined,
-					run_uid: runUid.length ? runUid : undefined,
-					sort: sort.length ? sort : undefined,
+					status: nonEmpty(filters.status as CallbackDeliveryStatus[] | undefined),
+					run_uid: nonEmpty(splitList(filters.runUid)),
+					sort: nonEmpty(splitList(this.getNodeParameter('sort', i, '-created_at'))),
 				},
-				{ pageSize: limit < 20 ? limit : undefined },
+				{ pageSize: pageSizeFor(limit, 20) },
 			),
 			limit,
 		)) as IDataObject[];

@@ -9,54 +9,46 @@ import type {
 import { RUN_STATUSES, collect, type ListRunsQuery, type RunStatus } from '../../../shared/client';
 import { edgesClientFor } from '../../../shared/transport';
 import { forEachItem, resultLimit, returnAllOrLimit } from '../utils';
-import { sortOption, splitList } from '../listHelpers';
+import { filtersCollection, nonEmpty, pageSizeFor, sortOption, splitList } from '../listHelpers';
 
 const show = { resource: ['run'], operation: ['getMany'] };
 
 export const description: INodeProperties[] = [
 	...returnAllOrLimit('run', 'getMany'),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add filter',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Action Names',
-				name: 'actionName',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. linkedin-extract-people',
-				description: 'Comma-separated action slugs',
-			},
-			{
-				displayName: 'Execution Modes',
-				name: 'executionMode',
-				type: 'multiOptions',
-				default: [],
-				options: [
-					{ name: 'Async', value: 'ASYNC' },
-					{ name: 'Live', value: 'LIVE' },
-				],
-			},
-			{
-				displayName: 'Run UIDs',
-				name: 'uid',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated run uids',
-			},
-			{
-				displayName: 'Statuses',
-				name: 'status',
-				type: 'multiOptions',
-				default: [],
-				options: RUN_STATUSES.map((status) => ({ name: status, value: status })),
-			},
-		],
-	},
+	filtersCollection(show, [
+		{
+			displayName: 'Action Names',
+			name: 'actionName',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. linkedin-extract-people',
+			description: 'Comma-separated action slugs',
+		},
+		{
+			displayName: 'Execution Modes',
+			name: 'executionMode',
+			type: 'multiOptions',
+			default: [],
+			options: [
+				{ name: 'Async', value: 'ASYNC' },
+				{ name: 'Live', value: 'LIVE' },
+			],
+		},
+		{
+			displayName: 'Run UIDs',
+			name: 'uid',
+			type: 'string',
+			default: '',
+			description: 'Comma-separated run uids',
+		},
+		{
+			displayName: 'Statuses',
+			name: 'status',
+			type: 'multiOptions',
+			default: [],
+			options: RUN_STATUSES.map((status) => ({ name: status, value: status })),
+		},
+	]),
 	sortOption(show),
 ];
 
@@ -75,11 +67,9 @@ export async function execute(
 			sort: nonEmpty(splitList(this.getNodeParameter('sort', i, '-created_at'))),
 		};
 		const limit = resultLimit(this, i);
-		const pageSize = limit < 100 ? limit : undefined;
-		return (await collect(client.listRuns(query, { pageSize }), limit)) as IDataObject[];
+		return (await collect(
+			client.listRuns(query, { pageSize: pageSizeFor(limit, 100) }),
+			limit,
+		)) as IDataObject[];
 	});
-}
-
-function nonEmpty<T>(values: T[] | undefined): T[] | undefined {
-	return values && values.length > 0 ? values : undefined;
 }
