@@ -33,7 +33,7 @@ import {
 import { EdgesApi } from '../../credentials/EdgesApi.credentials';
 
 /** A node that emits the items given in its `items` parameter; stands in for whatever feeds our node. */
-class InputNode implements INodeType {
+export class InputNode implements INodeType {
 	description = {
 		displayName: 'Input',
 		name: 'testInput',

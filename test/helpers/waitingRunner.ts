@@ -20,8 +20,6 @@ import {
 	Workflow,
 	createRunExecutionData,
 	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
 	type INodeType,
 	type IRun,
 	type IRunExecutionData,
@@ -33,6 +31,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import {
+	InputNode,
 	NODE_UNDER_TEST,
 	TestNodeTypes,
 	additionalDataFor,
@@ -48,26 +47,6 @@ type ExecutionStatus = 'new' | 'waiting' | 'running' | 'finished' | 'failed';
 export interface WaitingResponse {
 	status: number;
 	body: unknown;
-}
-
-/** The same Input node as n8nRunner's: emits the items of its `items` parameter. */
-class InputNode implements INodeType {
-	description = {
-		displayName: 'Input',
-		name: 'testInput',
-		group: ['input'],
-		version: 1,
-		description: 'Emits test items',
-		defaults: { name: 'Input' },
-		inputs: [],
-		outputs: ['main'],
-		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
-	} as unknown as INodeType['description'];
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = JSON.parse(this.getNodeParameter('items', 0) as string) as IDataObject[];
-		return [items.map((json) => ({ json }))];
-	}
 }
 
 // A fixed resume token, as n8n keeps one per execution (runExecutionData.resumeToken).
