@@ -93,10 +93,7 @@ class StaticCredentials extends ICredentials {
 	}
 }
 
-/**
- * Resolves our credential's generic `authenticate` block the way n8n does for `={{$credentials.x}}`
- * expressions, so requests carry the real `X-API-Key` header built from the credential definition.
- */
+/** Hands requests to our credential's own `authenticate`, so they carry the real `X-API-Key` header. */
 export class TestCredentialsHelper extends ICredentialsHelper {
 	private readonly types: Record<string, ICredentialType> = { edgesApi: new EdgesApi() };
 
@@ -121,16 +118,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		typeName: string,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
+		// As n8n's credentials helper does: a function `authenticate` is called with the decrypted data.
 		const auth = this.types[typeName]?.authenticate;
-		if (!auth || typeof auth === 'function' || auth.type !== 'generic') return requestOptions;
-		const headers = { ...(requestOptions.headers ?? {}) };
-		for (const [name, template] of Object.entries(auth.properties.headers ?? {})) {
-			headers[name] = String(template).replace(
-				/^=\{\{\s*\$credentials\.(\w+)\s*\}\}$/,
-				(_m, key: string) => String(credentials[key] ?? ''),
-			);
-		}
-		return { ...requestOptions, headers };
+		if (typeof auth !== 'function')
+			throw new Error(`credential type ${typeName} has no authenticate function`);
+		return await auth(credentials, requestOptions);
 	}
 
 	async preAuthentication(): Promise<ICredentialDataDecryptedObject | undefined> {
