@@ -97,7 +97,7 @@ export function triggerNode(
 	return {
 		name,
 		type: NODE_TYPES.edgesTrigger,
-		typeVersion: 1,
+		typeVersion: 2,
 		position: at(),
 		webhookId: randomUUID(),
 		parameters,
