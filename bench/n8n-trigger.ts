@@ -148,7 +148,6 @@ async function main(): Promise<boolean> {
 					NODE_TYPES.edgesTrigger,
 					{ authentication: 'derived' },
 					{
-						typeVersion: 2,
 						webhookId,
 						credentials: { edgesApi: { id: n8n.credentialId, name: 'Edges account' } },
 					},

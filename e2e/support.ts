@@ -97,7 +97,7 @@ export function triggerNode(
 	return {
 		name,
 		type: NODE_TYPES.edgesTrigger,
-		typeVersion: 2,
+		typeVersion: 1,
 		position: at(),
 		webhookId: randomUUID(),
 		parameters,

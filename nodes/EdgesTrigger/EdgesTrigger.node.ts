@@ -33,12 +33,7 @@ export class EdgesTrigger implements INodeType {
 			dark: 'file:../../icons/edgesTrigger.dark.svg',
 		},
 		group: ['trigger'],
-		// Version 2 changes nothing in the node; it exists because n8n 2.41 evaluates a legacy expression
-		// (`options.binaryData` of the Webhook node v1) on every request to a version-1 webhook node, in an
-		// isolate, before the node runs: a CPU profile of bench/n8n-trigger.ts showed it as the largest single
-		// cost of a callback. Version 1 stays loadable for workflows saved with it.
-		version: [1, 2],
-		defaultVersion: 2,
+		version: 1,
 		subtitle:
 			'={{$parameter["ownSchedule"] ? "Schedule: " + $parameter["cron"] : "On finished runs"}}',
 		description: 'Starts the workflow when an Edges run ends (final-mode callbacks)',

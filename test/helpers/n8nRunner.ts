@@ -93,7 +93,10 @@ class StaticCredentials extends ICredentials {
 	}
 }
 
-/** Hands requests to our credential's own `authenticate`, so they carry the real `X-API-Key` header. */
+/**
+ * Resolves our credential's generic `authenticate` block the way n8n does for `={{$credentials.x}}`
+ * expressions, so requests carry the real `X-API-Key` header built from the credential definition.
+ */
 export class TestCredentialsHelper extends ICredentialsHelper {
 	private readonly types: Record<string, ICredentialType> = { edgesApi: new EdgesApi() };
 
@@ -118,11 +121,16 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		typeName: string,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		// As n8n's credentials helper does: a function `authenticate` is called with the decrypted data.
 		const auth = this.types[typeName]?.authenticate;
-		if (typeof auth !== 'function')
-			throw new Error(`credential type ${typeName} has no authenticate function`);
-		return await auth(credentials, requestOptions);
+		if (!auth || typeof auth === 'function' || auth.type !== 'generic') return requestOptions;
+		const headers = { ...(requestOptions.headers ?? {}) };
+		for (const [name, template] of Object.entries(auth.properties.headers ?? {})) {
+			headers[name] = String(template).replace(
+				/^=\{\{\s*\$credentials\.(\w+)\s*\}\}$/,
+				(_m, key: string) => String(credentials[key] ?? ''),
+			);
+		}
+		return { ...requestOptions, headers };
 	}
 
 	async preAuthentication(): Promise<ICredentialDataDecryptedObject | undefined> {
