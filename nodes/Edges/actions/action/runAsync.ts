@@ -3,12 +3,7 @@
  * above Edges' limit of 100,000 inputs. Output: one item per run created, paired to the items it holds.
  * With Wait for Completion the execution parks until the run ends (see ./wait.ts).
  */
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { AsyncRunCreated } from '../../../shared/client';
 import { edgesClientFor } from '../../../shared/transport';
@@ -117,12 +112,17 @@ export async function execute(
 	const valid: Batch = { itemIndexes: [], inputs: [] };
 	for (let i = 0; i < items.length; i++) {
 		try {
-			const itemOptions = this.getNodeParameter('options', i, {}) as IDataObject;
+			// Only the per-item option is resolved per item: resolving the whole options collection for each of
+			// 10,000 items evaluated every expression in it 10,000 times.
 			valid.inputs.push(
 				buildInput({
 					slug,
 					fields: readInputFields(this, i),
-					customData: parseJsonObject(itemOptions.customData, 'Custom Data', i),
+					customData: parseJsonObject(
+						this.getNodeParameter('options.customData', i, ''),
+						'Custom Data',
+						i,
+					),
 					itemIndex: i,
 				}),
 			);
