@@ -140,6 +140,8 @@ interface RunState {
 	scheduledRunUid: string | null;
 	inputs: InputStore;
 	outputs: SegmentOutputs | FormulaOutputs;
+	/** GET /runs/{uid}/outputs serves at most this many (the first ones); null serves them all. */
+	servedOutputs: number | null;
 	outputBytes?: number;
 	lastError: EdgesErrorBody | null;
 	retryCount: number;
@@ -338,11 +340,14 @@ export class EdgesSimulator {
 	 * List actions put every output on one input; single-result actions have one input per output. Then
 	 * come `failedInputs` failed inputs (LK_ERROR; BAD_INPUT and BLOCKED when the status is BLOCKED). The
 	 * status defaults to SUCCEEDED, or PARTIAL_SUCCEEDED/FAILED when there are failed inputs.
+	 * `servedOutputs` (0..outputs) makes the outputs route serve only the first that many while the run
+	 * still reports `output_count` = `outputs` (see `serveOutputs`).
 	 */
 	seedRun(options: {
 		apiKey?: string;
 		action?: string;
 		outputs: number;
+		servedOutputs?: number;
 		outputBytes?: number;
 		status?: RunStatus;
 		failedInputs?: number;
@@ -380,6 +385,9 @@ export class EdgesSimulator {
 		});
 		run.outputs = new FormulaOutputs(outputs, list, now);
 		run.outputBytes = options.outputBytes ?? 1000;
+		if (options.servedOutputs !== undefined) {
+			run.servedOutputs = servedCount('seedRun', options.servedOutputs, outputs);
+		}
 		run.startedAt = now;
 		run.finishedAt = FINISHED.includes(status) || status === 'STOPPED' ? now : null;
 		if (status === 'FAILED' || status === 'BLOCKED')
@@ -389,6 +397,18 @@ export class EdgesSimulator {
 	}
 
 	// ---- control ---------------------------------------------------------------------------------
+
+	/**
+	 * Edges lost outputs of a run: from now on GET /runs/{uid}/outputs serves at most the first `count`
+	 * outputs, in both paging styles, while `output_count`, the inputs, the callbacks and the credits still
+	 * count every output. `null` serves them all again. Works on any run, seeded or started over HTTP; a
+	 * run still going keeps producing, only what is served stops at `count`.
+	 */
+	serveOutputs(runUid: string, count: number | null): void {
+		const run = this.runs.get(runUid);
+		if (!run) throw new Error(`serveOutputs: unknown run ${runUid}`);
+		run.servedOutputs = count === null ? null : servedCount('serveOutputs', count);
+	}
 
 	/** A token bucket per workspace (all of them, or the one of `apiKey`); `null` removes the limit. */
 	setRateLimit(scope: RateScope, limit: RateLimit | null, apiKey?: string): void {
@@ -965,7 +985,11 @@ export class EdgesSimulator {
 			);
 		}
 		// Docs silent (§7.11) on a run still going: the outputs produced so far are answered, 200.
-		const total = run.outputs.count;
+		// A test may have capped what is served (`servedOutputs`): the listing then ends there.
+		const total =
+			run.servedOutputs === null
+				? run.outputs.count
+				: Math.min(run.outputs.count, run.servedOutputs);
 		if (this.options.outputsPaging === 'legacy') {
 			const limit = intParam(query, 'limit', { def: 100, min: 1, max: 100 });
 			const offset = intParam(query, 'offset', { def: 0, min: 0 });
@@ -1309,6 +1333,7 @@ export class EdgesSimulator {
 			scheduledRunUid: null,
 			inputs: new ArrayInputs([]),
 			outputs: new SegmentOutputs(),
+			servedOutputs: null,
 			lastError: null,
 			retryCount: 0,
 			createdAt: now,
@@ -1915,6 +1940,15 @@ export class EdgesSimulator {
 			waiter.check();
 		});
 	}
+}
+
+/** Checks a `servedOutputs` count: a whole number, at least 0 and at most `max` when given. */
+function servedCount(caller: string, count: number, max?: number): number {
+	if (!Number.isInteger(count) || count < 0 || (max !== undefined && count > max)) {
+		const range = max === undefined ? 'at least 0' : `from 0 to ${max}`;
+		throw new Error(`${caller}: servedOutputs must be a whole number ${range}, got ${count}`);
+	}
+	return count;
 }
 
 function assignStatus(run: RunState, status: RunStatus): void {
