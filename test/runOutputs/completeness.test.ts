@@ -8,7 +8,6 @@ import {
 	readOutputs,
 	referenceOutputs,
 	requestsFor,
-	startProxy,
 } from './support';
 
 describe('Edges Run Outputs: completeness', () => {
@@ -96,24 +95,14 @@ describe('Edges Run Outputs: completeness', () => {
 	});
 
 	describe('fewer results than the run reports', () => {
-		// A server that silently leaves results out: every page asked with a cursor (the 2nd and 3rd of a
-		// 1,200-output run) loses its last 3 results on the way.
-		let proxy: Awaited<ReturnType<typeof startProxy>>;
-
-		beforeAll(async () => {
-			proxy = await startProxy(sim.baseUrl, (path, status, body) => {
-				if (status !== 200 || !/\/outputs\?.*cursor=/.test(path)) return body;
-				return JSON.stringify((JSON.parse(body) as unknown[]).slice(0, -3));
-			});
-		});
-		afterAll(async () => {
-			await proxy.close();
-		});
+		// Edges has lost outputs: the run reports 1,200 but its outputs listing ends after 1,194 (the third
+		// cursor page is short and has no X-Pagination-Next).
+		const lostRun = () => sim.seedRun({ outputs: 1200, servedOutputs: 1194 });
 
 		it('fails by default, naming how many arrived of how many, and passes on no partial results', async () => {
-			const runUid = sim.seedRun({ outputs: 1200 });
+			const runUid = lostRun();
 
-			const result = await readOutputs(proxy.baseUrl, {}, [{ run_uid: runUid }]);
+			const result = await readOutputs(sim.baseUrl, {}, [{ run_uid: runUid }]);
 
 			expect(result.error?.message).toBe(
 				`Received 1,194 of the 1,200 outputs the run reports for Edges run ${runUid}`,
@@ -122,10 +111,10 @@ describe('Edges Run Outputs: completeness', () => {
 		});
 
 		it('with continueOnFail gives an error item for that run and goes on with the next', async () => {
-			const short = sim.seedRun({ outputs: 1200 });
+			const short = lostRun();
 			const fine = sim.seedRun({ outputs: 3 });
 
-			const result = await readOutputs(proxy.baseUrl, {}, [{ run_uid: short }, { run_uid: fine }], {
+			const result = await readOutputs(sim.baseUrl, {}, [{ run_uid: short }, { run_uid: fine }], {
 				continueOnFail: true,
 			});
 
@@ -141,11 +130,11 @@ describe('Edges Run Outputs: completeness', () => {
 		});
 
 		it('with "Continue and Mark the Items" returns what arrived, each item saying what is missing', async () => {
-			const runUid = sim.seedRun({ outputs: 1200 });
-			const all = await referenceOutputs(sim, runUid);
-			const expected = [...all.slice(0, 997), ...all.slice(1000, 1197)];
+			const runUid = lostRun();
+			const expected = await referenceOutputs(sim, runUid);
+			expect(expected).toHaveLength(1194);
 
-			const result = await readOutputs(proxy.baseUrl, { options: { onIncomplete: 'mark' } }, [
+			const result = await readOutputs(sim.baseUrl, { options: { onIncomplete: 'mark' } }, [
 				{ run_uid: runUid },
 			]);
 

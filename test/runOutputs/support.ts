@@ -1,11 +1,8 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test-only code: it never ships in the package */
 /**
  * Shared pieces of the Edges Run Outputs tests: run the node in n8n's engine against the simulator, and
  * read a run's outputs directly over HTTP (without our client) as the reference to compare with.
  */
 import axios from 'axios';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { EdgesRunOutputs } from '../../nodes/EdgesRunOutputs/EdgesRunOutputs.node';
@@ -67,51 +64,4 @@ export function requestsFor(sim: EdgesSimulator, runUid: string): LoggedRequest[
 
 export function outputRequests(sim: EdgesSimulator, runUid: string): LoggedRequest[] {
 	return sim.requests.filter((request) => request.path.endsWith(`/runs/${runUid}/outputs`));
-}
-
-/**
- * A pass-through HTTP proxy in front of the simulator that can rewrite answers on their way back, for faults
- * the simulator has no switch for (e.g. a server that silently leaves results out of a page).
- */
-export async function startProxy(
-	target: string,
-	alter: (path: string, status: number, body: string) => string,
-): Promise<{ baseUrl: string; close: () => Promise<void> }> {
-	const targetUrl = new URL(target);
-	const server = http.createServer((req, res) => {
-		const upstream = http.request(
-			{
-				host: targetUrl.hostname,
-				port: targetUrl.port,
-				method: req.method,
-				path: req.url,
-				headers: { ...req.headers, host: targetUrl.host },
-			},
-			(answer) => {
-				const chunks: Buffer[] = [];
-				answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-				answer.on('end', () => {
-					const status = answer.statusCode ?? 502;
-					const body = alter(req.url ?? '', status, Buffer.concat(chunks).toString('utf8'));
-					const headers = { ...answer.headers };
-					delete headers['transfer-encoding'];
-					headers['content-length'] = String(Buffer.byteLength(body));
-					res.writeHead(status, headers);
-					res.end(body);
-				});
-			},
-		);
-		upstream.on('error', () => res.destroy());
-		req.pipe(upstream);
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	return {
-		baseUrl: `http://127.0.0.1:${port}${targetUrl.pathname}`,
-		close: () =>
-			new Promise<void>((resolve) => {
-				server.closeAllConnections();
-				server.close(() => resolve());
-			}),
-	};
 }
