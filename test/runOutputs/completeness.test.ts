@@ -219,3 +219,35 @@ describe('Edges Run Outputs: completeness', () => {
 		});
 	});
 });
+
+describe('Edges Run Outputs: completeness with legacy paging (limit + offset)', () => {
+	let sim: EdgesSimulator;
+
+	beforeAll(async () => {
+		sim = await EdgesSimulator.start({ seed: 55, outputsPaging: 'legacy' });
+	});
+	afterAll(async () => {
+		await sim.stop();
+	});
+	beforeEach(() => sim.clearRequests());
+
+	it('reports lost outputs too: the short page does not end the run early, the empty page does', async () => {
+		const runUid = sim.seedRun({ outputs: 345, servedOutputs: 250 });
+
+		const result = await readOutputs(sim.baseUrl, {}, [{ run_uid: runUid }]);
+
+		expect(result.error?.message).toBe(
+			`Received 250 of the 345 outputs the run reports for Edges run ${runUid}`,
+		);
+		expect(result.outputs.flat()).toHaveLength(0);
+		// 500 refused, then offsets 0, 100, 200 (50 results: short, but fewer than output_count so far) and
+		// 250 (empty: the end).
+		expect(outputRequests(sim, runUid).map((r) => [r.query.offset ?? '0', r.status])).toEqual([
+			['0', 400],
+			['0', 200],
+			['100', 200],
+			['200', 200],
+			['250', 200],
+		]);
+	});
+});
