@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- benchmark-only code: it never ships in the package; it removes the folders of the n8n it stops */
 /**
  * Benchmark 1 of issue 7, inside a real n8n: reading a finished run's outputs with the Edges Run Outputs node
  * vs the HTTP Request recipe of Edges' n8n guide (GET /runs/{uid}/outputs?limit=100, pagination "Response
@@ -5,14 +6,20 @@
  *
  *   npx tsx bench/n8n-outputs.ts
  *
- * Two n8n instances side by side, one per variant, so each one's peak RSS belongs to one variant only; the
- * runs alternate between them. Each workflow starts with a Webhook that gets a final-callback body (as
- * Edges would send it), then reads the run. Requests are counted by the simulator (child process).
+ * Two n8n instances side by side, one per variant, for requests and wall time; the runs alternate between
+ * them. Memory is measured apart, on a fresh n8n per variant and per round: an n8n's RSS before a run
+ * depends on everything it ran before (V8 keeps the heap it grew), so only processes with the same history
+ * (started, one warm-up run of 1,000 outputs, then the measured run) can be compared. Each workflow starts
+ * with a Webhook that gets a final-callback body (as Edges would send it), then reads the run. Requests are
+ * counted by the simulator (child process).
  *
  * Environment: BENCH_OUTPUTS (100000), BENCH_ITERATIONS (3), BENCH_RATE (10 req/s: Silver's 2.5 req/s on
  * /runs/* scaled x4 in time; 2.5 for the real plan), BENCH_RL_OUTPUTS (20000: outputs for the rate-limited
- * leg), BENCH_RL_ITERATIONS (3), BENCH_RETRY_LEG (1: also run the recipe with Retry On Fail only).
+ * leg), BENCH_RL_ITERATIONS (3), BENCH_RETRY_LEG (1: also run the recipe with Retry On Fail only),
+ * BENCH_MEMORY_ROUNDS (3: fresh-n8n memory rounds; 0 skips the leg).
  */
+import fs from 'node:fs';
+
 import {
 	DEFAULT_API_KEY,
 	NODE_TYPES,
@@ -43,6 +50,7 @@ const RATE = envNumber('BENCH_RATE', 10);
 const RL_OUTPUTS = envNumber('BENCH_RL_OUTPUTS', 20_000);
 const RL_ITERATIONS = envNumber('BENCH_RL_ITERATIONS', 3);
 const RETRY_LEG = envNumber('BENCH_RETRY_LEG', 1) === 1;
+const MEMORY_ROUNDS = envNumber('BENCH_MEMORY_ROUNDS', 3);
 /** What a careful user sets as the recipe's Request Interval: one request per 1/rate s. */
 const INTERVAL_MS = Math.ceil(1000 / RATE);
 
@@ -128,6 +136,86 @@ async function measure(
 	};
 }
 
+interface Deployed {
+	n8n: BenchN8n;
+	id: string;
+	path: string;
+}
+
+/** The Header Auth credential the recipe's HTTP Request uses (X-API-Key), in one n8n. */
+async function headerCredential(n8n: BenchN8n) {
+	const name = 'Edges API key header';
+	const created = await n8n.api.createCredential({
+		name,
+		type: 'httpHeaderAuth',
+		data: { name: 'X-API-Key', value: DEFAULT_API_KEY },
+	});
+	return { id: created.id, name };
+}
+
+async function deployRecipe(
+	n8n: BenchN8n,
+	credential: { id: string; name: string },
+	name: string,
+	settings: Parameters<typeof recipeReader>[2],
+): Promise<Deployed> {
+	const path = `bench-recipe-${name}`;
+	const id = await activeWorkflow(
+		n8n,
+		`Recipe (${name}): Webhook -> HTTP Request with pagination`,
+		[webhookNode('Webhook', path), recipeReader(sim!.baseUrl, credential, settings)],
+		chain('Webhook', 'Get Outputs'),
+	);
+	return { n8n, id, path };
+}
+
+async function deployOurs(n8n: BenchN8n): Promise<Deployed> {
+	const path = 'bench-ours';
+	const id = await activeWorkflow(
+		n8n,
+		'Ours: Webhook -> Edges Run Outputs',
+		[
+			webhookNode('Webhook', path),
+			node(
+				'Edges Run Outputs',
+				NODE_TYPES.edgesRunOutputs,
+				{ runUid: '={{ $json.body.run.run_uid }}', returnAll: true, output: 'perResult' },
+				{ credentials: { edgesApi: { id: n8n.credentialId, name: 'Edges account' } } },
+			),
+		],
+		chain('Webhook', 'Edges Run Outputs'),
+	);
+	return { n8n, id, path };
+}
+
+const run = (w: Deployed, runUid: string) => measure(w.n8n, w.id, w.path, runUid);
+
+/**
+ * One memory sample: a fresh n8n with one variant, one warm-up run (code loaded, caches filled), then the
+ * measured run. The n8n is stopped and its folder removed afterwards (100,000 items of execution data).
+ */
+async function freshMemoryRun(
+	which: 'recipe' | 'ours',
+	fullRun: string,
+	warmRun: string,
+): Promise<Measured & { hwmKb: number }> {
+	const n8n = await startBenchN8n(sim!);
+	try {
+		const w =
+			which === 'recipe'
+				? await deployRecipe(n8n, await headerCredential(n8n), 'plain', {})
+				: await deployOurs(n8n);
+		const warm = await run(w, warmRun);
+		if (!warm.ok) throw new Error(`memory warm-up (${which}) failed: ${warm.error}`);
+		const m = await run(w, fullRun);
+		if (!m.ok) throw new Error(`memory run (${which}) failed: ${m.error}`);
+		return { ...m, hwmKb: highWaterMarkKb(n8n.n8n.pid) };
+	} finally {
+		await n8n.n8n.stop();
+		if (process.env.E2E_KEEP !== '1') fs.rmSync(n8n.userFolder, { recursive: true, force: true });
+	}
+}
+
 async function main(): Promise<boolean> {
 	log(`simulator: ${OUTPUTS} + ${RL_OUTPUTS} outputs of ~1 KB (cursor paging)`);
 	sim = await SimProcess.start({ seed: 7, outputsPaging: 'cursor' });
@@ -135,50 +223,36 @@ async function main(): Promise<boolean> {
 	const rlRun = await sim.seedRun({ outputs: RL_OUTPUTS, outputBytes: 1024 });
 	const warmRun = await sim.seedRun({ outputs: 1000, outputBytes: 1024 });
 
+	// ---- memory: a fresh n8n per variant and per round -------------------------------------------------
+	const memory = {
+		recipe: [] as (Measured & { hwmKb: number })[],
+		ours: [] as (Measured & { hwmKb: number })[],
+	};
+	for (let i = 0; i < MEMORY_ROUNDS; i++) {
+		const order = i % 2 === 0 ? (['recipe', 'ours'] as const) : (['ours', 'recipe'] as const);
+		for (const which of order) {
+			const m = await freshMemoryRun(which, fullRun, warmRun);
+			memory[which].push(m);
+			log(
+				`memory ${i + 1}/${MEMORY_ROUNDS} ${which} (fresh n8n): peak RSS ${megabytes(m.peakKb)} (from ${megabytes(m.startKb)}), VmHWM ${megabytes(m.hwmKb)}, ${seconds(m.wallMs)}`,
+			);
+		}
+	}
+
 	log('starting two n8n instances (recipe, Edges node)');
 	const recipeN8n = await startBenchN8n(sim);
 	const oursN8n = await startBenchN8n(sim);
-	const header = await recipeN8n.api.createCredential({
-		name: 'Edges API key header',
-		type: 'httpHeaderAuth',
-		data: { name: 'X-API-Key', value: DEFAULT_API_KEY },
+	const headerCred = await headerCredential(recipeN8n);
+	const plain = await deployRecipe(recipeN8n, headerCred, 'plain', {});
+	const careful = await deployRecipe(recipeN8n, headerCred, 'careful', {
+		requestIntervalMs: INTERVAL_MS,
+		retryOnFail: true,
 	});
-	const headerCred = { id: header.id, name: 'Edges API key header' };
-	const edgesCred = { id: oursN8n.credentialId, name: 'Edges account' };
-
-	const recipe = async (name: string, settings: Parameters<typeof recipeReader>[2]) => {
-		const path = `bench-recipe-${name}`;
-		const id = await activeWorkflow(
-			recipeN8n,
-			`Recipe (${name}): Webhook -> HTTP Request with pagination`,
-			[webhookNode('Webhook', path), recipeReader(sim!.baseUrl, headerCred, settings)],
-			chain('Webhook', 'Get Outputs'),
-		);
-		return { id, path };
-	};
-	const plain = await recipe('plain', {});
-	const careful = await recipe('careful', { requestIntervalMs: INTERVAL_MS, retryOnFail: true });
-	const retryOnly = await recipe('retry', { retryOnFail: true });
-	const ours = {
-		path: 'bench-ours',
-		id: await activeWorkflow(
-			oursN8n,
-			'Ours: Webhook -> Edges Run Outputs',
-			[
-				webhookNode('Webhook', 'bench-ours'),
-				node(
-					'Edges Run Outputs',
-					NODE_TYPES.edgesRunOutputs,
-					{ runUid: '={{ $json.body.run.run_uid }}', returnAll: true, output: 'perResult' },
-					{ credentials: { edgesApi: edgesCred } },
-				),
-			],
-			chain('Webhook', 'Edges Run Outputs'),
-		),
-	};
+	const retryOnly = await deployRecipe(recipeN8n, headerCred, 'retry', { retryOnFail: true });
+	const ours = await deployOurs(oursN8n);
 	const variants = {
-		recipe: (w: { id: string; path: string }, run: string) => measure(recipeN8n, w.id, w.path, run),
-		ours: (run: string) => measure(oursN8n, ours.id, ours.path, run),
+		recipe: (w: Deployed, runUid: string) => run(w, runUid),
+		ours: (runUid: string) => run(ours, runUid),
 	};
 
 	log('warm-up');
@@ -195,9 +269,7 @@ async function main(): Promise<boolean> {
 				which === 'recipe' ? await variants.recipe(plain, fullRun) : await variants.ours(fullRun);
 			if (!m.ok) throw new Error(`${which}, no limit: ${m.error}`);
 			free[which].push(m);
-			log(
-				`no limit ${i + 1}/${ITERATIONS} ${which}: ${seconds(m.wallMs)}, ${m.requests} req, peak RSS ${megabytes(m.peakKb)} (from ${megabytes(m.startKb)})`,
-			);
+			log(`no limit ${i + 1}/${ITERATIONS} ${which}: ${seconds(m.wallMs)}, ${m.requests} req`);
 		}
 	}
 
@@ -225,11 +297,6 @@ async function main(): Promise<boolean> {
 	}
 	await sim.setRateLimit(null);
 
-	const hwm = {
-		recipe: highWaterMarkKb(recipeN8n.n8n.pid),
-		ours: highWaterMarkKb(oursN8n.n8n.pid),
-	};
-
 	// ---- the items are all there (the rate-limited executions: lighter to load) -----------------------
 	const lastOk = async (n8n: BenchN8n, workflowId: string, nodeName: string) => {
 		const executions = (await n8n.api.listExecutions(workflowId, { includeData: false })).filter(
@@ -243,7 +310,7 @@ async function main(): Promise<boolean> {
 	};
 
 	// ---- table -----------------------------------------------------------------------------------------
-	const med = (list: Measured[], f: (m: Measured) => number) => median(list.map(f));
+	const med = <T>(list: T[], f: (m: T) => number) => median(list.map(f));
 	const table = new Table(['measure', 'HTTP Request recipe', 'Edges Run Outputs', 'ratio']);
 	const reqR = med(free.recipe, (m) => m.requests);
 	const reqO = med(free.ours, (m) => m.requests);
@@ -305,31 +372,47 @@ async function main(): Promise<boolean> {
 			'',
 		]);
 	}
-	// Each n8n runs one variant only, but their RSS before a run differs with their heap's history: the
-	// verdict is on the growth during the run (peak - RSS just before), the absolute peak is context.
-	const growR = med(free.recipe, (m) => m.peakKb - m.startKb);
-	const growO = med(free.ours, (m) => m.peakKb - m.startKb);
-	table.add(
-		[
-			`peak RSS growth of n8n during a run, ${OUTPUTS.toLocaleString('en-US')} outputs`,
-			`+${megabytes(growR)}`,
-			`+${megabytes(growO)}`,
-			`${(growO / growR).toFixed(2)}x (target <= 1x)`,
-		],
-		growO <= growR,
-	);
-	table.add([
-		'  peak RSS during a run (absolute)',
-		megabytes(med(free.recipe, (m) => m.peakKb)),
-		megabytes(med(free.ours, (m) => m.peakKb)),
-		'',
-	]);
-	table.add([
-		'  VmHWM of the n8n process at the end',
-		megabytes(hwm.recipe),
-		megabytes(hwm.ours),
-		'',
-	]);
+	// Memory from fresh processes only (see the header): the verdict is on the growth during the run
+	// (peak - RSS just before it), the absolute peak and the kernel's high-water mark are context.
+	if (MEMORY_ROUNDS > 0) {
+		const growR = med(memory.recipe, (m) => m.peakKb - m.startKb);
+		const growO = med(memory.ours, (m) => m.peakKb - m.startKb);
+		table.add(
+			[
+				`peak RSS growth of a fresh n8n during a run, ${OUTPUTS.toLocaleString('en-US')} outputs (${MEMORY_ROUNDS} rounds)`,
+				`+${megabytes(growR)}`,
+				`+${megabytes(growO)}`,
+				`${(growO / growR).toFixed(2)}x (target <= 1x)`,
+			],
+			growO <= growR,
+		);
+		table.add([
+			'  RSS before the run (after start and a 1,000-output warm-up)',
+			megabytes(med(memory.recipe, (m) => m.startKb)),
+			megabytes(med(memory.ours, (m) => m.startKb)),
+			'',
+		]);
+		const peakR = med(memory.recipe, (m) => m.peakKb);
+		const peakO = med(memory.ours, (m) => m.peakKb);
+		table.add([
+			'  peak RSS during the run (absolute)',
+			megabytes(peakR),
+			megabytes(peakO),
+			`${(peakO / peakR).toFixed(2)}x`,
+		]);
+		table.add([
+			'  VmHWM of the n8n process at the end',
+			megabytes(med(memory.recipe, (m) => m.hwmKb)),
+			megabytes(med(memory.ours, (m) => m.hwmKb)),
+			'',
+		]);
+		table.add([
+			'  growth in each round (recipe / node)',
+			memory.recipe.map((m) => `+${megabytes(m.peakKb - m.startKb)}`).join(', '),
+			memory.ours.map((m) => `+${megabytes(m.peakKb - m.startKb)}`).join(', '),
+			'',
+		]);
+	}
 	table.add([
 		`items emitted (rate-limited run of ${RL_OUTPUTS})`,
 		String(counts.recipe),
