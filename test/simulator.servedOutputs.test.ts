@@ -3,10 +3,10 @@
 // over real HTTP that the simulator then ends the listing at the same place in both paging styles, so that a
 // client following either one sees the same short listing and nothing else changes.
 
-import { EdgesClient, collect } from '../../nodes/shared/client';
-import { axiosTransport } from '../helpers/axiosTransport';
-import { DEFAULT_API_KEY, EdgesSimulator } from './index';
-import { apiClient, searchUrl, startRun } from './testkit';
+import { EdgesClient, collect } from '../nodes/shared/client';
+import { axiosTransport } from './helpers/axiosTransport';
+import { DEFAULT_API_KEY, EdgesSimulator } from './simulator';
+import { apiClient, searchUrl, startRun } from './simulator/testkit';
 
 type Output = { linkedin_profile_id: number };
 
