@@ -66,7 +66,7 @@ export const description: INodeProperties[] = [
 		default: 24,
 		typeOptions: { minValue: 0 },
 		description:
-			'How long to wait at most. If the run has not ended by then, the workflow continues with one item per incoming item that has "wait_timed_out": true and its run_uid.',
+			'How long to wait at most. If the run has not ended by then, the workflow continues (at n8n\'s next check, within a minute) with one item per incoming item that has "wait_timed_out": true and its run_uid.',
 		displayOptions: { show: { ...show, waitForCompletion: [true] } },
 	},
 	{
