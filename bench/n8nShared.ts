@@ -30,6 +30,10 @@ export function envNumber(name: string, fallback: number): number {
 	return value === undefined || value === '' ? fallback : Number(value);
 }
 
+export function envString(name: string, fallback: string): string {
+	return process.env[name] || fallback;
+}
+
 export function median(values: number[]): number {
 	if (values.length === 0) return NaN;
 	const sorted = [...values].sort((a, b) => a - b);
