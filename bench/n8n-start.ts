@@ -3,7 +3,8 @@
  * Async: all items become one run) vs the HTTP Request recipe of Edges' n8n guide: the guide's request body
  * (`inputs` + `callback.on: "final"`) in an HTTP Request node after the items, which n8n runs once per item,
  * so one run per item. A careful user's variant (Aggregate the items first, then one HTTP Request) is
- * measured too, as context.
+ * measured too, as context, and so is the Edges node with its inputs mapped automatically (the items carry
+ * the action's field names, so n8n evaluates no expression per item).
  *
  *   npx tsx bench/n8n-start.ts
  *
@@ -39,11 +40,11 @@ const ACTION = 'linkedin-extract-people';
 
 let sim: SimProcess | undefined;
 
-function splitOut() {
+function splitOut(destinationFieldName = 'url') {
 	return node(
 		'Split Out',
 		'n8n-nodes-base.splitOut',
-		{ fieldToSplitOut: 'body.urls', options: { destinationFieldName: 'url' } },
+		{ fieldToSplitOut: 'body.urls', options: { destinationFieldName } },
 		{ typeVersion: 1 },
 	);
 }
@@ -104,6 +105,34 @@ async function main(): Promise<boolean> {
 							action: { __rl: true, mode: 'slug', value: ACTION },
 							inputSource: 'json',
 							inputJson: '={{ JSON.stringify({ linkedin_profile_url: $json.url }) }}',
+							options: { callbackUrl, callbackOn: 'final' },
+						},
+						{ credentials: { edgesApi: { id: n8n.credentialId, name: 'Edges account' } } },
+					),
+				],
+				chain('Webhook', 'Split Out', 'Edges'),
+			),
+		},
+		oursMapped: {
+			label: 'Edges node, inputs mapped automatically',
+			path: 'bench-start-ours-mapped',
+			node: 'Edges',
+			id: await activeWorkflow(
+				n8n,
+				'Ours: Webhook -> Split Out -> Edges Run Async (Map Automatically)',
+				[
+					webhookNode('Webhook', 'bench-start-ours-mapped'),
+					// The items already carry the action's field name, so no expression is needed.
+					splitOut('linkedin_profile_url'),
+					node(
+						'Edges',
+						NODE_TYPES.edges,
+						{
+							resource: 'action',
+							operation: 'runAsync',
+							action: { __rl: true, mode: 'slug', value: ACTION },
+							inputSource: 'fields',
+							inputFields: { mappingMode: 'autoMapInputData', value: null },
 							options: { callbackUrl, callbackOn: 'final' },
 						},
 						{ credentials: { edgesApi: { id: n8n.credentialId, name: 'Edges account' } } },
@@ -189,6 +218,7 @@ async function main(): Promise<boolean> {
 
 	const results: Record<Key, Awaited<ReturnType<typeof measure>>[]> = {
 		ours: [],
+		oursMapped: [],
 		perItem: [],
 		aggregated: [],
 	};
@@ -223,7 +253,9 @@ async function main(): Promise<boolean> {
 					? ''
 					: `${(req / oursReq).toFixed(0)}x the requests, ${(wall / oursWall).toFixed(2)}x the time`,
 			],
-			key === 'ours' ? failed === 0 && req === Math.ceil(ITEMS / 100_000) : undefined,
+			key === 'ours' || key === 'oursMapped'
+				? failed === 0 && req === Math.ceil(ITEMS / 100_000)
+				: undefined,
 		);
 	}
 	table.print(
