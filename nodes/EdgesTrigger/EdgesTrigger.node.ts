@@ -14,7 +14,7 @@ import { EdgesApiError, scheduleUidOf } from '../shared/client';
 import { toNodeError } from '../shared/nodeErrors';
 import { EDGES_CREDENTIAL, edgesClientFor, type EdgesCredentialData } from '../shared/transport';
 import { DEFAULT_EMITTED_STATUSES, EMITTABLE_STATUSES } from './callback';
-import { mergedRefs, type TriggerState } from './dedupe';
+import { mergedSeen, type TriggerState } from './dedupe';
 import { handleCallback, TriggerMemory } from './handler';
 import {
 	readScheduleSettings,
@@ -288,7 +288,7 @@ export class EdgesTrigger implements INodeType {
 					}
 				}
 				state.activation = { webhookUrl: url, activatedAt: new Date().toISOString() };
-				state.refs = mergedRefs(state.refs, new Map());
+				state.seen = mergedSeen(state.seen, new Map());
 				return true;
 			},
 

@@ -34,7 +34,7 @@ import {
 	isEndingStatus,
 	readCallbackBody,
 } from './callback';
-import { CallbackGate, isRemembered, mergedRefs, type TriggerState } from './dedupe';
+import { CallbackGate, isRemembered, mergedSeen, refKey, type TriggerState } from './dedupe';
 import { buildItem, withoutSecret, type TriggerItem } from './item';
 
 type Decision =
@@ -95,7 +95,8 @@ export async function handleCallback(
 	const state = context.getWorkflowStaticData('node') as TriggerState;
 	const scope = `${context.getWorkflow().id ?? ''}:${context.getNode().id ?? context.getNode().name}`;
 	const receivedAt = new Date().toISOString();
-	const answer = await memory.pass(scope, ref, isRemembered(state, ref), async () => {
+	const key = refKey(ref);
+	const answer = await memory.pass(scope, key, isRemembered(state, key), async () => {
 		const decision = await decide(context, credentials, payload, {
 			ref,
 			deliveryId: firstHeaderValue(headers[DELIVERY_ID_HEADER]),
@@ -105,7 +106,7 @@ export async function handleCallback(
 		const remember = decision.kind !== 'reject';
 		// Written to this request's copy of static data, which n8n saves when the webhook returns.
 		if (remember) {
-			state.refs = mergedRefs(state.refs, memory.recentRefs(scope), { ref, at: Date.now() });
+			state.seen = mergedSeen(state.seen, memory.recentKeys(scope), key);
 		}
 		return { result: decision, remember };
 	});
@@ -128,7 +129,7 @@ export async function handleCallback(
 	}
 	// Merged once more at the very end: refs other requests accepted while this one read the outputs are
 	// then in this request's copy of static data too, so saving it cannot drop them (see dedupe.ts).
-	state.refs = mergedRefs(state.refs, memory.recentRefs(scope));
+	state.seen = mergedSeen(state.seen, memory.recentKeys(scope));
 	return { noWebhookResponse: true, workflowData: [[{ json: item as IDataObject }]] };
 }
 

@@ -1,6 +1,12 @@
 // Exactly once: every delivery of one callback ref after the first is answered 200 and starts nothing,
 // whether the copies come one after the other, at the same moment, or across a restart of n8n.
-import { MAX_REMEMBERED_REFS, mergedRefs } from '../../nodes/EdgesTrigger/dedupe';
+import {
+	MAX_REMEMBERED_REFS,
+	REF_KEY_LENGTH,
+	isRemembered,
+	mergedSeen,
+	refKey,
+} from '../../nodes/EdgesTrigger/dedupe';
 import { EdgesTrigger } from '../../nodes/EdgesTrigger/EdgesTrigger.node';
 import { TRIGGER_NODE_NAME, type WebhookHarness } from '../helpers/webhookHarness';
 import { EdgesSimulator } from '../simulator';
@@ -63,7 +69,7 @@ describe('Edges Trigger: exactly once', () => {
 		expect(deliveries.map((d) => d.status)).toEqual([200, 200]);
 		expect(harness.executions).toHaveLength(1);
 		// Both requests loaded static data before either saved it: the ref is still stored once saved.
-		expect(Object.keys(harness.nodeStaticData.refs as object)).toContain(deliveries[0].ref);
+		expect(storedKeys(harness.nodeStaticData.seen)).toContain(refKey(deliveries[0].ref));
 	});
 
 	it('many concurrent copies of several refs: one execution per ref, all refs stored', async () => {
@@ -92,8 +98,8 @@ describe('Edges Trigger: exactly once', () => {
 			'burst-2',
 		]);
 		// Each request saved its own copy of static data (last writer wins), yet no ref was lost.
-		expect(Object.keys(harness.nodeStaticData.refs as object).sort()).toEqual(
-			expect.arrayContaining(['burst-0', 'burst-1', 'burst-2']),
+		expect(storedKeys(harness.nodeStaticData.seen)).toEqual(
+			expect.arrayContaining(['burst-0', 'burst-1', 'burst-2'].map(refKey)),
 		);
 	});
 
@@ -172,21 +178,48 @@ describe('Edges Trigger: exactly once', () => {
 	});
 
 	it('stores at most MAX_REMEMBERED_REFS refs, dropping the oldest', async () => {
-		const stored: Record<string, number> = {};
-		for (let i = 0; i < MAX_REMEMBERED_REFS; i++) stored[`old-${i}`] = 1_000 + i;
-		const refs = mergedRefs(stored, new Map([['recent', 5_000]]), { ref: 'new', at: 6_000 });
-		expect(Object.keys(refs)).toHaveLength(MAX_REMEMBERED_REFS);
-		expect(refs).toMatchObject({ new: 6_000, recent: 5_000 });
-		expect(refs).not.toHaveProperty('old-0');
-		expect(refs).not.toHaveProperty('old-1');
-		expect(refs).toHaveProperty('old-2');
+		// Stored newest first: old-999 is the newest of the old ones, old-0 the oldest.
+		const old = Array.from({ length: MAX_REMEMBERED_REFS }, (_, i) => refKey(`old-${i}`)).reverse();
+		const stored = old.join('');
+		const seen = mergedSeen(stored, new Map([[refKey('recent'), 5_000]]), refKey('new'));
+		expect(seen).toHaveLength(MAX_REMEMBERED_REFS * REF_KEY_LENGTH);
+		expect(storedKeys(seen).slice(0, 3)).toEqual([refKey('new'), refKey('recent'), old[0]]);
+		expect(isRemembered({ seen }, refKey('old-0'))).toBe(false);
+		expect(isRemembered({ seen }, refKey('old-1'))).toBe(false);
+		expect(isRemembered({ seen }, refKey('old-2'))).toBe(true);
 
 		// Through the trigger: a full store stays full, and the newest ref is in it.
-		const full = JSON.stringify({ [`node:${TRIGGER_NODE_NAME}`]: { refs: stored } });
+		const full = JSON.stringify({ [`node:${TRIGGER_NODE_NAME}`]: { seen: stored } });
 		harness = await startTrigger(simulator, {}, { staticData: full });
 		const uid = await deliveredRun(harness);
-		const kept = harness.nodeStaticData.refs as Record<string, number>;
-		expect(Object.keys(kept)).toHaveLength(MAX_REMEMBERED_REFS);
-		expect(kept).toHaveProperty(simulator.deliveries.find((d) => d.runUid === uid)!.ref);
+		const kept = harness.nodeStaticData.seen as string;
+		expect(kept).toHaveLength(MAX_REMEMBERED_REFS * REF_KEY_LENGTH);
+		expect(storedKeys(kept)[0]).toBe(
+			refKey(simulator.deliveries.find((d) => d.runUid === uid)!.ref),
+		);
+	});
+
+	it('remembers refs by a fixed-width key and only matches whole keys', () => {
+		expect(refKey('a')).toHaveLength(REF_KEY_LENGTH);
+		expect(refKey('a')).not.toBe(refKey('b'));
+		expect(refKey('8b1e0c6e-3f7a-4c1e-9d2b-2f6a1c9e7d10')).toMatch(/^[A-Za-z0-9_-]{12}$/);
+		const [x, y] = [refKey('x'), refKey('y')];
+		const seen = mergedSeen(`${x}${y}`, new Map());
+		expect(isRemembered({ seen }, x)).toBe(true);
+		expect(isRemembered({ seen }, y)).toBe(true);
+		// A string that straddles the boundary of two stored keys is not one of them.
+		expect(isRemembered({ seen }, `${x.slice(6)}${y.slice(0, 6)}`)).toBe(false);
+		expect(isRemembered({}, x)).toBe(false);
+		// Repeats are stored once; anything not a key (wrong width) is dropped.
+		expect(storedKeys(mergedSeen(`${x}${y}`, new Map([[y, 1]]), x))).toEqual([x, y]);
+		expect(mergedSeen('', new Map([['short', 1]]))).toBe('');
 	});
 });
+
+/** The keys a `seen` string holds, in order. */
+function storedKeys(seen: unknown): string[] {
+	const text = typeof seen === 'string' ? seen : '';
+	return Array.from({ length: Math.floor(text.length / REF_KEY_LENGTH) }, (_, i) =>
+		text.slice(i * REF_KEY_LENGTH, (i + 1) * REF_KEY_LENGTH),
+	);
+}

@@ -50,7 +50,7 @@ describe('Edges Trigger: activation and the owned schedule', () => {
 		expect(await harness.checkExists()).toBe(false);
 		expect(await harness.activate()).toEqual({ existed: false });
 		expect(harness.nodeStaticData.activation).toMatchObject({ webhookUrl: harness.webhookUrl });
-		expect(harness.nodeStaticData.refs).toEqual({});
+		expect(harness.nodeStaticData.seen).toBe('');
 		expect(await harness.activate('init')).toEqual({ existed: true });
 
 		await harness.deactivate();
