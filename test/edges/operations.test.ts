@@ -318,6 +318,12 @@ describe('Edges node operations', () => {
 				filters: { status: ['SUCCEEDED'], uid },
 			});
 			expect(json(many).map((r) => r.uid)).toEqual([uid]);
+			// What reached Edges: the filters, the default sort, and one page sized to the Limit.
+			const listed = sim.requests.filter((r) => r.method === 'GET' && r.path === '/v1/runs');
+			expect(listed).toHaveLength(1);
+			expect(listed[0].query).toEqual(
+				expect.objectContaining({ status: 'SUCCEEDED', uid, sort: '-created_at', limit: '1' }),
+			);
 
 			sim.holdRuns(true);
 			const held = await runEdges(sim, runAsyncParams('linkedin-extract-people'), [

@@ -1,5 +1,14 @@
-/** Small pieces shared by the Get Many operations. */
-import type { INodeProperties } from 'n8n-workflow';
+/** What the Get Many operations share: their filters, sort and paging, and their `execute`. */
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { collect, type EdgesClient, type Page, type PagingOptions } from '../../shared/client';
+import { edgesClientFor } from '../../shared/transport';
+import { forEachItem, resultLimit } from './utils';
 
 export function splitList(value: unknown): string[] {
 	if (Array.isArray(value)) return value.map(String).filter(Boolean);
@@ -51,5 +60,33 @@ export function sortOption(show: Record<string, string[]>): INodeProperties {
 			{ name: 'By Status', value: 'status' },
 		],
 		displayOptions: { show },
+	};
+}
+
+/**
+ * The `execute` of a Get Many operation. Per incoming item, its Filters (through `queryFrom`) and Sort make
+ * the list query, and Return All / Limit decides how much is read; a Limit below the endpoint's page
+ * maximum is asked for as one page of that size. Each record becomes one item paired to its input item.
+ */
+export function getManyExecute<Query extends { sort?: string[] }, Record>(operation: {
+	list: (client: EdgesClient, query: Query, paging: PagingOptions) => AsyncIterable<Page<Record>>;
+	queryFrom: (filters: IDataObject) => Omit<Query, 'sort'>;
+	maxPageSize: number;
+}) {
+	return async function execute(
+		this: IExecuteFunctions,
+		items: INodeExecutionData[],
+	): Promise<INodeExecutionData[]> {
+		const client = await edgesClientFor(this);
+		return await forEachItem(this, items, async (i) => {
+			const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
+			const query = {
+				...operation.queryFrom(filters),
+				sort: nonEmpty(splitList(this.getNodeParameter('sort', i, '-created_at'))),
+			} as Query;
+			const limit = resultLimit(this, i);
+			const paging = { pageSize: pageSizeFor(limit, operation.maxPageSize) };
+			return (await collect(operation.list(client, query, paging), limit)) as IDataObject[];
+		});
 	};
 }

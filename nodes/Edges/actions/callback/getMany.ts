@@ -1,19 +1,13 @@
 /** Callback › Get Many: the callback history, e.g. the FAILED deliveries of a run, with Return All / Limit. */
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import {
 	CALLBACK_DELIVERY_STATUSES,
-	collect,
 	type CallbackDeliveryStatus,
+	type ListCallbacksQuery,
 } from '../../../shared/client';
-import { edgesClientFor } from '../../../shared/transport';
-import { filtersCollection, nonEmpty, pageSizeFor, sortOption, splitList } from '../listHelpers';
-import { forEachItem, resultLimit, returnAllOrLimit } from '../utils';
+import { filtersCollection, getManyExecute, nonEmpty, sortOption, splitList } from '../listHelpers';
+import { returnAllOrLimit } from '../utils';
 
 const show = { resource: ['callback'], operation: ['getMany'] };
 
@@ -39,24 +33,11 @@ export const description: INodeProperties[] = [
 	sortOption(show),
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
-	const client = await edgesClientFor(this);
-	return await forEachItem(this, items, async (i) => {
-		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
-		const limit = resultLimit(this, i);
-		return (await collect(
-			client.listCallbacks(
-				{
-					status: nonEmpty(filters.status as CallbackDeliveryStatus[] | undefined),
-					run_uid: nonEmpty(splitList(filters.runUid)),
-					sort: nonEmpty(splitList(this.getNodeParameter('sort', i, '-created_at'))),
-				},
-				{ pageSize: pageSizeFor(limit, 20) },
-			),
-			limit,
-		)) as IDataObject[];
-	});
-}
+export const execute = getManyExecute({
+	list: (client, query: ListCallbacksQuery, paging) => client.listCallbacks(query, paging),
+	queryFrom: (filters) => ({
+		status: nonEmpty(filters.status as CallbackDeliveryStatus[] | undefined),
+		run_uid: nonEmpty(splitList(filters.runUid)),
+	}),
+	maxPageSize: 20,
+});

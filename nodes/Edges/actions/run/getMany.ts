@@ -1,15 +1,9 @@
 /** Run › Get Many: runs of the workspace, filtered and sorted, with Return All / Limit. */
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { RUN_STATUSES, collect, type ListRunsQuery, type RunStatus } from '../../../shared/client';
-import { edgesClientFor } from '../../../shared/transport';
-import { forEachItem, resultLimit, returnAllOrLimit } from '../utils';
-import { filtersCollection, nonEmpty, pageSizeFor, sortOption, splitList } from '../listHelpers';
+import { RUN_STATUSES, type ListRunsQuery, type RunStatus } from '../../../shared/client';
+import { filtersCollection, getManyExecute, nonEmpty, sortOption, splitList } from '../listHelpers';
+import { returnAllOrLimit } from '../utils';
 
 const show = { resource: ['run'], operation: ['getMany'] };
 
@@ -52,24 +46,13 @@ export const description: INodeProperties[] = [
 	sortOption(show),
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
-	const client = await edgesClientFor(this);
-	return await forEachItem(this, items, async (i) => {
-		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
-		const query: ListRunsQuery = {
-			status: nonEmpty(filters.status as RunStatus[] | undefined),
-			action_name: nonEmpty(splitList(filters.actionName)),
-			execution_mode: nonEmpty(filters.executionMode as Array<'LIVE' | 'ASYNC'> | undefined),
-			uid: nonEmpty(splitList(filters.uid)),
-			sort: nonEmpty(splitList(this.getNodeParameter('sort', i, '-created_at'))),
-		};
-		const limit = resultLimit(this, i);
-		return (await collect(
-			client.listRuns(query, { pageSize: pageSizeFor(limit, 100) }),
-			limit,
-		)) as IDataObject[];
-	});
-}
+export const execute = getManyExecute({
+	list: (client, query: ListRunsQuery, paging) => client.listRuns(query, paging),
+	queryFrom: (filters) => ({
+		status: nonEmpty(filters.status as RunStatus[] | undefined),
+		action_name: nonEmpty(splitList(filters.actionName)),
+		execution_mode: nonEmpty(filters.executionMode as Array<'LIVE' | 'ASYNC'> | undefined),
+		uid: nonEmpty(splitList(filters.uid)),
+	}),
+	maxPageSize: 100,
+});

@@ -1,15 +1,9 @@
 /** Schedule › Get Many: the schedules of the workspace, filtered, with Return All / Limit. */
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { SCHEDULE_STATUSES, collect } from '../../../shared/client';
-import { edgesClientFor } from '../../../shared/transport';
-import { filtersCollection, nonEmpty, pageSizeFor, sortOption, splitList } from '../listHelpers';
-import { forEachItem, resultLimit, returnAllOrLimit } from '../utils';
+import { SCHEDULE_STATUSES, type ListSchedulesQuery } from '../../../shared/client';
+import { filtersCollection, getManyExecute, nonEmpty, sortOption, splitList } from '../listHelpers';
+import { returnAllOrLimit } from '../utils';
 
 const show = { resource: ['schedule'], operation: ['getMany'] };
 
@@ -34,24 +28,11 @@ export const description: INodeProperties[] = [
 	sortOption(show),
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
-	const client = await edgesClientFor(this);
-	return await forEachItem(this, items, async (i) => {
-		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
-		const limit = resultLimit(this, i);
-		return (await collect(
-			client.listSchedules(
-				{
-					status: nonEmpty(filters.status as string[] | undefined),
-					action_name: nonEmpty(splitList(filters.actionName)),
-					sort: nonEmpty(splitList(this.getNodeParameter('sort', i, '-created_at'))),
-				},
-				{ pageSize: pageSizeFor(limit, 100) },
-			),
-			limit,
-		)) as IDataObject[];
-	});
-}
+export const execute = getManyExecute({
+	list: (client, query: ListSchedulesQuery, paging) => client.listSchedules(query, paging),
+	queryFrom: (filters) => ({
+		status: nonEmpty(filters.status as string[] | undefined),
+		action_name: nonEmpty(splitList(filters.actionName)),
+	}),
+	maxPageSize: 100,
+});
