@@ -288,7 +288,7 @@ export class EdgesTrigger implements INodeType {
 					}
 				}
 				state.activation = { webhookUrl: url, activatedAt: new Date().toISOString() };
-				state.seen = mergedSeen(state.seen, new Map());
+				state.seen = mergedSeen(state.seen, []);
 				return true;
 			},
 

@@ -97,7 +97,7 @@ export function isRemembered(state: TriggerState, key: string): boolean {
  */
 export function mergedSeen(
 	stored: string | undefined,
-	recent: ReadonlyMap<string, number>,
+	recent: Iterable<string>,
 	newKey?: string,
 ): string {
 	const kept = new Set<string>();
@@ -106,7 +106,7 @@ export function mergedSeen(
 	};
 	if (newKey) keep(newKey);
 	// The process memory is in acceptance order, oldest first.
-	for (const key of [...recent.keys()].reverse()) keep(key);
+	for (const key of [...recent].reverse()) keep(key);
 	for (const key of storedKeys(stored)) keep(key);
 	return [...kept].join('');
 }
@@ -128,11 +128,11 @@ export type GateAnswer<R> =
  */
 export class CallbackGate<R> {
 	private readonly inFlight = new Map<string, Promise<GateOutcome<R>>>();
-	private readonly recent = new Map<string, Map<string, number>>();
+	private readonly recent = new Map<string, Set<string>>();
 
-	/** Keys of the refs this process accepted for `scope` -> when, oldest first. */
-	recentKeys(scope: string): ReadonlyMap<string, number> {
-		return this.recent.get(scope) ?? new Map();
+	/** Keys of the refs this process accepted for `scope`, oldest first. */
+	recentKeys(scope: string): ReadonlySet<string> {
+		return this.recent.get(scope) ?? new Set();
 	}
 
 	/**
@@ -162,7 +162,7 @@ export class CallbackGate<R> {
 		if (storedInStaticData || this.recentKeys(scope).has(key)) return { kind: 'duplicate' };
 
 		const promise = work().then((outcome) => {
-			if (outcome.remember) this.remember(scope, key, Date.now());
+			if (outcome.remember) this.remember(scope, key);
 			return outcome;
 		});
 		this.inFlight.set(flightKey, promise);
@@ -173,14 +173,15 @@ export class CallbackGate<R> {
 		}
 	}
 
-	private remember(scope: string, key: string, at: number): void {
+	private remember(scope: string, key: string): void {
 		let keys = this.recent.get(scope);
 		if (!keys) {
-			keys = new Map();
+			keys = new Set();
 			this.recent.set(scope, keys);
 		}
+		// Deleted first so a key accepted again moves to the newest end.
 		keys.delete(key);
-		keys.set(key, at);
+		keys.add(key);
 		while (keys.size > MAX_RECENT_REFS) {
 			const oldest = keys.keys().next().value as string;
 			keys.delete(oldest);
