@@ -68,8 +68,8 @@ export function sortOption(show: Record<string, string[]>): INodeProperties {
  * the list query, and Return All / Limit decides how much is read; a Limit below the endpoint's page
  * maximum is asked for as one page of that size. Each record becomes one item paired to its input item.
  */
-export function getManyExecute<Query extends { sort?: string[] }, Record>(operation: {
-	list: (client: EdgesClient, query: Query, paging: PagingOptions) => AsyncIterable<Page<Record>>;
+export function getManyExecute<Query extends { sort?: string[] }, Entry>(operation: {
+	list: (client: EdgesClient, query: Query, paging: PagingOptions) => AsyncIterable<Page<Entry>>;
 	queryFrom: (filters: IDataObject) => Omit<Query, 'sort'>;
 	maxPageSize: number;
 }) {
