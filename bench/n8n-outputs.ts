@@ -21,11 +21,11 @@
 import fs from 'node:fs';
 
 import {
-	DEFAULT_API_KEY,
 	NODE_TYPES,
 	SimProcess,
 	Table,
 	activeWorkflow,
+	apiKeyHeaderCredential,
 	chain,
 	envNumber,
 	executionErrorOf,
@@ -142,17 +142,6 @@ interface Deployed {
 	path: string;
 }
 
-/** The Header Auth credential the recipe's HTTP Request uses (X-API-Key), in one n8n. */
-async function headerCredential(n8n: BenchN8n) {
-	const name = 'Edges API key header';
-	const created = await n8n.api.createCredential({
-		name,
-		type: 'httpHeaderAuth',
-		data: { name: 'X-API-Key', value: DEFAULT_API_KEY },
-	});
-	return { id: created.id, name };
-}
-
 async function deployRecipe(
 	n8n: BenchN8n,
 	credential: { id: string; name: string },
@@ -203,7 +192,7 @@ async function freshMemoryRun(
 	try {
 		const w =
 			which === 'recipe'
-				? await deployRecipe(n8n, await headerCredential(n8n), 'plain', {})
+				? await deployRecipe(n8n, await apiKeyHeaderCredential(n8n), 'plain', {})
 				: await deployOurs(n8n);
 		const warm = await run(w, warmRun);
 		if (!warm.ok) throw new Error(`memory warm-up (${which}) failed: ${warm.error}`);
@@ -242,7 +231,7 @@ async function main(): Promise<boolean> {
 	log('starting two n8n instances (recipe, Edges node)');
 	const recipeN8n = await startBenchN8n(sim);
 	const oursN8n = await startBenchN8n(sim);
-	const headerCred = await headerCredential(recipeN8n);
+	const headerCred = await apiKeyHeaderCredential(recipeN8n);
 	const plain = await deployRecipe(recipeN8n, headerCred, 'plain', {});
 	const careful = await deployRecipe(recipeN8n, headerCred, 'careful', {
 		requestIntervalMs: INTERVAL_MS,

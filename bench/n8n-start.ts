@@ -15,11 +15,11 @@
  * Environment: BENCH_ITEMS (10000), BENCH_ITERATIONS (3).
  */
 import {
-	DEFAULT_API_KEY,
 	NODE_TYPES,
 	SimProcess,
 	Table,
 	activeWorkflow,
+	apiKeyHeaderCredential,
 	chain,
 	envNumber,
 	executionErrorOf,
@@ -76,12 +76,7 @@ async function main(): Promise<boolean> {
 	await sim.holdRuns(true);
 	log('starting n8n');
 	const n8n: BenchN8n = await startBenchN8n(sim);
-	const header = await n8n.api.createCredential({
-		name: 'Edges API key header',
-		type: 'httpHeaderAuth',
-		data: { name: 'X-API-Key', value: DEFAULT_API_KEY },
-	});
-	const headerCred = { id: header.id, name: 'Edges API key header' };
+	const headerCred = await apiKeyHeaderCredential(n8n);
 	// Where the runs would call back (they are held, so nothing is sent during the benchmark).
 	const callbackUrl = n8n.n8n.webhookUrl('edges-callback');
 

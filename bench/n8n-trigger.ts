@@ -26,6 +26,7 @@ import {
 	SimProcess,
 	Table,
 	activeWorkflow,
+	apiKeyHeaderCredential,
 	chain,
 	envNumber,
 	envString,
@@ -179,11 +180,7 @@ async function main(): Promise<boolean> {
 	const targets = [ours, bare];
 	let diy: Target | undefined;
 	if (DIY) {
-		const header = await n8n.api.createCredential({
-			name: 'Edges API key header',
-			type: 'httpHeaderAuth',
-			data: { name: 'X-API-Key', value: DEFAULT_API_KEY },
-		});
+		const header = await apiKeyHeaderCredential(n8n);
 		diy = {
 			label: 'Webhook + HTTP Request',
 			url: n8n.n8n.webhookUrl('bench-diy'),
@@ -204,7 +201,7 @@ async function main(): Promise<boolean> {
 						},
 						{
 							typeVersion: 4.2,
-							credentials: { httpHeaderAuth: { id: header.id, name: 'Edges API key header' } },
+							credentials: { httpHeaderAuth: header },
 						},
 					),
 					node('NoOp', NODE_TYPES.noOp, {}),

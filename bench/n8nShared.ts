@@ -63,6 +63,20 @@ export async function startBenchN8n(
 	return { ...t, credentialId: credential.id };
 }
 
+/**
+ * The Header Auth credential (X-API-Key) that the HTTP Request recipes of Edges' n8n guide use, created in
+ * one n8n; returns the reference a node's `credentials.httpHeaderAuth` takes.
+ */
+export async function apiKeyHeaderCredential(n8n: BenchN8n): Promise<{ id: string; name: string }> {
+	const name = 'Edges API key header';
+	const created = await n8n.api.createCredential({
+		name,
+		type: 'httpHeaderAuth',
+		data: { name: 'X-API-Key', value: DEFAULT_API_KEY },
+	});
+	return { id: created.id, name };
+}
+
 /** Creates and activates a workflow; resolves once its first webhook answers (not 404). */
 export async function activeWorkflow(
 	n8n: BenchN8n,
