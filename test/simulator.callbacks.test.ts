@@ -115,6 +115,33 @@ describe('simulator: callbacks', () => {
 		});
 	});
 
+	test('endRunsOnCreation: the run has ended when its creation is answered, its callback on its way', async () => {
+		sim.endRunsOnCreation('FAILED');
+		const api = apiClient(sim);
+		const uid = await startRun(api, 'linkedin-extract-people', {
+			inputs: [{ linkedin_profile_url: profileUrl('ada-lovelace') }],
+			callback: { url: receiver.url, on: 'final' },
+		});
+		// No wait of any kind between the creation answer and this read.
+		expect((await api.get(`/runs/${uid}`)).data).toMatchObject({
+			status: 'FAILED',
+			last_error: { label: 'LK_ERROR' },
+		});
+		await sim.waitForIdle();
+		expect(receiver.bodies<Body>().map((b) => b.run)).toEqual([
+			expect.objectContaining({ run_uid: uid, status: 'FAILED' }),
+		]);
+
+		sim.endRunsOnCreation(null);
+		sim.holdRuns(true); // so the check below cannot race the run's own progress
+		const next = await startRun(api, 'linkedin-extract-people', {
+			inputs: [{ linkedin_profile_url: profileUrl('alan-turing') }],
+		});
+		expect(['CREATED', 'QUEUED', 'RUNNING']).toContain(
+			(await api.get(`/runs/${next}`)).data.status,
+		);
+	});
+
 	test("on:'final': exactly one callback with null input, custom_data and results", async () => {
 		const api = apiClient(sim);
 		const uid = await startRun(api, 'linkedin-search-people', {

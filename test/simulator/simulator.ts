@@ -126,6 +126,9 @@ const ANY_CREATE_STATUS = 'pending';
 const UNLIMITED_REMAINING = '1000';
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
+/** How a test can end a run at once (`finishRun`, `endRunsOnCreation`). */
+export type ForcedRunEnd = 'SUCCEEDED' | 'PARTIAL_SUCCEEDED' | 'FAILED' | 'BLOCKED' | 'STOPPED';
+
 interface RunState {
 	id: number;
 	uid: string;
@@ -211,6 +214,7 @@ export class EdgesSimulator {
 	private readonly rateLimits = new Map<string, RateLimit>();
 	private readonly buckets = new Map<string, TokenBucket>();
 	private holding = false;
+	private endOnCreation: ForcedRunEnd | null = null;
 	private stopped = false;
 	private seq = 0;
 	private runIdCounter = 1000;
@@ -457,21 +461,37 @@ export class EdgesSimulator {
 	 * FAILED: LK_ERROR; BLOCKED: BAD_INPUT; STOPPED: stopped; PARTIAL_SUCCEEDED: the first fails, the
 	 * others succeed) and the run ends with that status.
 	 */
-	async finishRun(
-		uid: string,
-		outcome: { status?: 'SUCCEEDED' | 'PARTIAL_SUCCEEDED' | 'FAILED' | 'BLOCKED' | 'STOPPED' } = {},
-	): Promise<void> {
+	async finishRun(uid: string, outcome: { status?: ForcedRunEnd } = {}): Promise<void> {
 		const run = this.runs.get(uid);
 		if (!run) throw new Error(`finishRun: unknown run ${uid}`);
 		if (run.mode === 'LIVE') throw new Error(`finishRun: run ${uid} is a live run`);
 		const progressing = ['CREATED', 'QUEUED', 'SCHEDULED', 'RUNNING'].includes(run.status);
 		if (!progressing) throw new Error(`finishRun: run ${uid} is already ${run.status}`);
+		this.endRunNow(run, outcome.status);
+		await this.waitUntil(
+			() => (this.dispatcher.pendingForRun(uid) === 0 ? true : undefined),
+			this.options.callbackTimeoutMs * (this.options.callbackRetry.attempts + 1) + 5000,
+			() => `callbacks of run ${uid} to be delivered`,
+		);
+	}
+
+	/**
+	 * Async runs created from now on end before their creation is answered, with `status` (as `finishRun`
+	 * gives it), and their callbacks go out at once; `null` turns this off. Models a run that Edges ends
+	 * within milliseconds (every input refused, a tiny run): its final callback can reach the client before
+	 * the client has even read the creation answer.
+	 */
+	endRunsOnCreation(status: ForcedRunEnd | null): void {
+		this.endOnCreation = status;
+	}
+
+	/** The synchronous part of `finishRun`: the run ends now, its callbacks are dispatched. */
+	private endRunNow(run: RunState, forced: ForcedRunEnd | undefined): void {
 		this.materialize(run);
 		run.cancelTimer?.();
 		run.cancelTimer = null;
 		run.held = false;
 		if (run.status !== 'RUNNING') this.enterRunning(run);
-		const forced = outcome.status;
 		if (forced) {
 			let first = true;
 			for (let i = 0; i < run.inputs.length; i++) {
@@ -496,11 +516,6 @@ export class EdgesSimulator {
 			// Waves run back to back: the test asked for the run to end now.
 		}
 		this.finalize(run, forced);
-		await this.waitUntil(
-			() => (this.dispatcher.pendingForRun(uid) === 0 ? true : undefined),
-			this.options.callbackTimeoutMs * (this.options.callbackRetry.attempts + 1) + 5000,
-			() => `callbacks of run ${uid} to be delivered`,
-		);
 	}
 
 	/**
@@ -891,6 +906,7 @@ export class EdgesSimulator {
 		});
 		this.checkIdentity(ws, spec, request);
 		const run = this.createAsyncRun(ws, spec, request, null);
+		if (this.endOnCreation) this.endRunNow(run, this.endOnCreation);
 		// Docs: the creation answer has a lowercase status (pending|running|completed|failed).
 		return json(this.options.asyncCreateStatus, {
 			run_id: run.id,
