@@ -215,6 +215,82 @@ describe('Run Async › Wait for Completion in n8n-core', () => {
 		expect(runner.responses[0].status).toBe(500);
 	});
 
+	describe('a run that ends before the execution could park', () => {
+		// Edges ends the run before n8n has read the creation answer: its final callback reaches the resume
+		// URL while the execution is still running, and n8n (here the runner, as n8n does) refuses it with 409.
+		async function runEndingAtOnce(
+			status: 'SUCCEEDED' | 'FAILED',
+			parameters: INodeParameters,
+			input: IDataObject[],
+			continueOnFail = false,
+		) {
+			sim.endRunsOnCreation(status);
+			runner = await WaitingRunner.start({
+				nodeType: new Edges(),
+				parameters,
+				input,
+				credentials: { apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl },
+				continueOnFail,
+			});
+			const result = await runner.runUntilWait();
+			await sim.waitForIdle();
+			const runUid = sim.requests
+				.find((r) => r.method === 'GET' && /^\/v1\/runs\/[^/]+$/.test(r.path))
+				?.path.split('/')
+				.at(-1) as string;
+			return { result, runUid };
+		}
+
+		it('does not wait: the results come at once, one item per input item, paired', async () => {
+			const input = [{ url: profile('alice') }, { url: profile('bob') }];
+			const { result, runUid } = await runEndingAtOnce('SUCCEEDED', waitParams(), input);
+
+			expect(runner.status).toBe('finished');
+			expect(result.error).toBeUndefined();
+			expect(runner.customData.edges_runs).toBeUndefined();
+			const items = result.outputs[0];
+			expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+			['alice', 'bob'].forEach((handle, k) => {
+				expect(items[k].json).toEqual(
+					expect.objectContaining({ run_uid: runUid, status: 'SUCCEEDED', result_count: 1 }),
+				);
+				expect((items[k].json.results as IDataObject[])[0].linkedin_profile_url).toBe(
+					profile(handle),
+				);
+			});
+			// The callback came while the execution was running and was refused; that no longer matters.
+			const deliveries = sim.deliveries.filter((d) => d.runUid === runUid);
+			expect(deliveries.length).toBeGreaterThan(0);
+			expect(new Set(deliveries.map((d) => d.status))).toEqual(new Set([409]));
+		});
+
+		it("a FAILED run fails the node with Edges' error, as after a callback", async () => {
+			const { result, runUid } = await runEndingAtOnce(
+				'FAILED',
+				waitParams({ waitOutput: 'run' }),
+				[{ url: profile('alice') }],
+			);
+			expect(runner.status).toBe('failed');
+			expect(result.error?.message).toContain(`run ${runUid} ended FAILED (LK_ERROR)`);
+		});
+
+		it('with continue on fail, a FAILED run gives error items paired to their items', async () => {
+			const { result, runUid } = await runEndingAtOnce(
+				'FAILED',
+				waitParams(),
+				[{ url: profile('alice') }, { url: profile('bob') }],
+				true,
+			);
+			expect(result.error).toBeUndefined();
+			expect(result.outputs[0].map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+			for (const item of result.outputs[0]) {
+				expect(item.json).toEqual(
+					expect.objectContaining({ run_uid: runUid, status: 'FAILED', error_label: 'LK_ERROR' }),
+				);
+			}
+		});
+	});
+
 	it('when the maximum wait passes, n8n continues with one "timed out" item per run', async () => {
 		const { runUid } = await startWaiting(waitParams({ maxWait: 5, maxWaitUnit: 'minutes' }), [
 			{ url: profile('alice') },

@@ -16,7 +16,15 @@ import {
 } from '../../helpers/validation';
 import { errorItem, nodeErrorFor, pairedTo } from '../utils';
 import { getActionSlug, readInputFields, readRunOptions, runOptions } from './shared';
-import { checkCanWait, maxWaitMs, parkUntilCallback, resumeUrlFor, type WaitedRun } from './wait';
+import {
+	checkCanWait,
+	itemsForEndedRuns,
+	maxWaitMs,
+	parkUntilCallback,
+	resumeUrlFor,
+	runsEndedBeforeParking,
+	type WaitedRun,
+} from './wait';
 
 const show = { resource: ['action'], operation: ['runAsync'] };
 
@@ -190,6 +198,19 @@ export async function execute(
 		});
 	}
 
-	if (wait && started.length > 0) await parkUntilCallback(this, started, waitMs);
+	if (wait && started.length > 0) {
+		const ended = await runsEndedBeforeParking(client, started);
+		if (ended) {
+			try {
+				return await itemsForEndedRuns(node, client, started, ended, {
+					withOutputs: (this.getNodeParameter('waitOutput', 0, 'outputs') as string) === 'outputs',
+					continueOnFail: this.continueOnFail(),
+				});
+			} catch (error) {
+				throw nodeErrorFor(node, error, 0);
+			}
+		}
+		await parkUntilCallback(this, started, waitMs);
+	}
 	return out;
 }

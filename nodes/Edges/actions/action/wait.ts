@@ -11,6 +11,11 @@
  *   the node's output and the execution continues; if it returns none, n8n only answers the request and the
  *   execution stays parked (used here for a callback that does not end all runs yet). A POST after the
  *   execution went on is answered 409 by n8n: a duplicate final callback starts nothing.
+ * - A run can end before the execution is parked (every input refused, a tiny run): its final callback then
+ *   reaches n8n while the execution still runs, and n8n refuses it (409). So `execute()` asks Edges once,
+ *   between starting the runs and parking, whether they have all ended; if so it outputs at once what the
+ *   callback would have given (`runsEndedBeforeParking`, `itemsForEndedRuns`). What is left is the moment
+ *   between that check and n8n saving the execution as waiting; Edges' retry or a replay covers it.
  * - Which runs belong to the execution: `webhook()` cannot read `execute()`'s node context, but both see the
  *   execution's custom data (`this.customData`, kept in the execution's saved data). `execute()` stores the
  *   run uids and the item ranges they cover under `edges_runs`; a callback for any other run is refused.
@@ -31,12 +36,13 @@ import {
 	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
+	type INode,
 	type INodeExecutionData,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { collect, type Run } from '../../../shared/client';
+import { collect, type EdgesClient, type Run } from '../../../shared/client';
 import { callbackPayloadSchema, describeZodError } from '../../../shared/client/schemas';
 import { edgesClientFor } from '../../../shared/transport';
 import { indexInputs, needsRunInputs, pairOutputs, type InputIndex } from '../../helpers/pairing';
@@ -208,12 +214,51 @@ export async function resumeFromCallback(
 		confirmed.push(current);
 	}
 
-	// n8n 2.41 re-pairs the items a resumed node forwards by position (WorkflowExecute's
-	// addPairedItemLineage: output k is paired to input item k). So the node outputs exactly one item per
-	// input item, in order, and each item holds the results its input produced: pairing stays right.
 	const node = context.getNode();
-	const continueOnFail = node.continueOnFail === true || node.onError === 'continueRegularOutput';
-	const withOutputs = (context.getNodeParameter('waitOutput', 'outputs') as string) === 'outputs';
+	const items = await itemsForEndedRuns(node, client, runs, confirmed, {
+		withOutputs: (context.getNodeParameter('waitOutput', 'outputs') as string) === 'outputs',
+		continueOnFail: node.continueOnFail === true || node.onError === 'continueRegularOutput',
+	});
+	return { webhookResponse: { received: true }, workflowData: [items] };
+}
+
+/**
+ * The runs, if every one of them has already ended: checked once, right after they were started and before
+ * the execution parks. A run that ends at once (every input refused, a tiny run) calls back while this
+ * execution is still running; n8n refuses that callback (409, the execution is not waiting yet), so parking
+ * would wait for a retry that may never come, until the maximum wait. Best effort: if the check itself
+ * fails, the node parks as usual and the callback decides.
+ */
+export async function runsEndedBeforeParking(
+	client: EdgesClient,
+	runs: WaitedRun[],
+): Promise<Run[] | undefined> {
+	const confirmed: Run[] = [];
+	try {
+		for (const run of runs) {
+			const current = await client.getRun(run.uid);
+			if (!ENDED.has(String(current.status ?? ''))) return undefined;
+			confirmed.push(current);
+		}
+	} catch {
+		return undefined;
+	}
+	return confirmed;
+}
+
+/**
+ * The node's output for runs that have ended, whether a callback said so or the check before parking did.
+ * n8n 2.41 re-pairs the items a resumed node forwards by position (WorkflowExecute's addPairedItemLineage:
+ * output k is paired to input item k), so the output is exactly one item per input item, in order, each
+ * holding the results its input produced: pairing stays right either way.
+ */
+export async function itemsForEndedRuns(
+	node: INode,
+	client: EdgesClient,
+	runs: WaitedRun[],
+	confirmed: Run[],
+	settings: { withOutputs: boolean; continueOnFail: boolean },
+): Promise<INodeExecutionData[]> {
 	const items: INodeExecutionData[] = [];
 	for (let r = 0; r < runs.length; r++) {
 		const run = confirmed[r];
@@ -225,8 +270,8 @@ export async function resumeFromCallback(
 			last_error: (run.last_error as IDataObject | null | undefined) ?? null,
 		};
 		if (FAILED.has(String(run.status))) {
-			const error = runFailure(context, run);
-			if (!continueOnFail) throw error;
+			const error = runFailure(node, run);
+			if (!settings.continueOnFail) throw error;
 			for (const k of runItems) {
 				items.push(
 					errorItem(
@@ -243,15 +288,15 @@ export async function resumeFromCallback(
 			}
 			continue;
 		}
-		if (!withOutputs) {
+		if (!settings.withOutputs) {
 			for (const k of runItems)
 				items.push({ json: { ...summary, run: run as IDataObject }, pairedItem: { item: k } });
 			continue;
 		}
-		const { byItem, unpaired } = await outputsByItem(context, run, runItems);
+		const { byItem, unpaired } = await outputsByItem(client, run, runItems);
 		// In a partly failed run, an item whose input failed would otherwise only show results: [].
 		const inputErrors =
-			run.status === 'PARTIAL_SUCCEEDED' ? await failedInputsByItem(context, run.uid) : new Map();
+			run.status === 'PARTIAL_SUCCEEDED' ? await failedInputsByItem(client, run.uid) : new Map();
 		runItems.forEach((k, position) => {
 			const results = byItem.get(k) ?? [];
 			const json: IDataObject = { ...summary, result_count: results.length, results };
@@ -267,14 +312,14 @@ export async function resumeFromCallback(
 			items.push({ json, pairedItem: { item: k } });
 		});
 	}
-	return { webhookResponse: { received: true }, workflowData: [items] };
+	return items;
 }
 
-function runFailure(context: IWebhookFunctions, run: Run): NodeOperationError {
+function runFailure(node: INode, run: Run): NodeOperationError {
 	const label = run.last_error?.label;
 	const message = run.last_error?.message;
 	return new NodeOperationError(
-		context.getNode(),
+		node,
 		`Edges run ${run.uid} ended ${run.status}${label ? ` (${label})` : ''}${message ? `: ${message}` : ''}`,
 		{
 			description:
@@ -289,10 +334,9 @@ const FAILED_INPUT = new Set(['FAILED', 'BLOCKED']);
 
 /** The inputs of a run that failed, by the item they came from (their `n8n_item` tag), with Edges' error. */
 async function failedInputsByItem(
-	context: IWebhookFunctions,
+	client: EdgesClient,
 	runUid: string,
 ): Promise<Map<number, { status: string | null; error: IDataObject | null }>> {
-	const client = await edgesClientFor(context);
 	const inputs = await collect(client.listRunInputs(runUid), Number.MAX_SAFE_INTEGER);
 	const failed = new Map<number, { status: string | null; error: IDataObject | null }>();
 	for (const input of inputs) {
@@ -310,11 +354,10 @@ async function failedInputsByItem(
 
 /** The run's outputs grouped by the item they belong to (see ../../helpers/pairing.ts for the rules). */
 async function outputsByItem(
-	context: IWebhookFunctions,
+	client: EdgesClient,
 	run: Run,
 	runItems: number[],
 ): Promise<{ byItem: Map<number, IDataObject[]>; unpaired: IDataObject[] }> {
-	const client = await edgesClientFor(context);
 	const expected = typeof run.output_count === 'number' ? run.output_count : undefined;
 	const outputs = await collect(
 		client.listRunOutputs(run.uid, { expectedTotal: expected }),
