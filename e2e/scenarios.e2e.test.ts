@@ -62,6 +62,7 @@ describe('Edges nodes in a real n8n (issue 6 scenarios)', () => {
 
 	afterEach(async () => {
 		sim.holdRuns(false);
+		sim.endRunsOnCreation(null);
 		sim.clearFaults();
 		sim.setCallbackFaults({ duplicate: 0, concurrentDuplicate: 0, drop: 0, delayMs: 0 });
 		sim.setRateLimit('runs', null);
@@ -247,6 +248,48 @@ describe('Edges nodes in a real n8n (issue 6 scenarios)', () => {
 				(j) => (j.results as Array<Record<string, unknown>>)[0].linkedin_profile_url,
 			),
 		).toEqual(urls);
+	});
+
+	it('2c. Wait for Completion with a run that ends at once: no wait, results paired, the early callback refused', async () => {
+		sim.endRunsOnCreation('SUCCEEDED');
+		const tx = await sender(
+			'S2c wait, run ends at once',
+			runAsyncParameters({
+				waitForCompletion: true,
+				waitOutput: 'outputs',
+				maxWait: 1,
+				maxWaitUnit: 'hours',
+			}),
+			['Check Pairing'],
+		);
+		const urls = ['kim', 'lou'].map(profile);
+		await tx.start(urls);
+
+		const [done] = await t.api.waitForExecutions(tx.workflow.id, 1);
+		expect(executionError(done)).toBeUndefined();
+		expect(done.status).toBe('success');
+		// It never parked: no wait deadline, no runs stored for a resume.
+		expect(done.waitTill ?? null).toBeNull();
+		expect(done.data?.resultData).not.toHaveProperty('metadata.edges_runs');
+
+		const results = nodeItems(done, 'Edges');
+		const runUid = results[0].json.run_uid as string;
+		expect(results.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		results.forEach((item, k) => {
+			expect(item.json).toMatchObject({ run_uid: runUid, status: 'SUCCEEDED', result_count: 1 });
+			expect((item.json.results as Array<Record<string, unknown>>)[0].linkedin_profile_url).toBe(
+				urls[k],
+			);
+		});
+		expect(nodeOutput(done, 'Check Pairing').map((j) => j.input_url)).toEqual(urls);
+
+		// Edges' callback reached the resume URL while the execution was running (or just after): n8n answered
+		// 409 to it and to its retries, so without the check before parking this execution would have waited.
+		await sim.waitForIdle(30_000);
+		const deliveries = sim.deliveries.filter((d) => d.runUid === runUid);
+		expect(deliveries.length).toBeGreaterThan(0);
+		expect(new Set(deliveries.map((d) => d.status))).toEqual(new Set([409]));
+		expect(await t.api.listExecutions(tx.workflow.id)).toHaveLength(1);
 	});
 
 	it('3. duplicate and concurrent deliveries of one callback start one execution', async () => {
