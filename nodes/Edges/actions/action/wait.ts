@@ -204,18 +204,14 @@ export async function resumeFromCallback(
 	}
 
 	const client = await edgesClientFor(context);
-	const confirmed: Run[] = [];
-	for (const run of runs) {
-		const current = await client.getRun(run.uid);
-		if (!ENDED.has(String(current.status ?? ''))) {
-			// Not over yet (another run of a split, or a callback ahead of the API): keep waiting.
-			return respond(200, { received: true, waiting_for: run.uid }, context);
-		}
-		confirmed.push(current);
+	const confirmed = await endedRuns(client, runs);
+	if ('pending' in confirmed) {
+		// Not over yet (another run of a split, or a callback ahead of the API): keep waiting.
+		return respond(200, { received: true, waiting_for: confirmed.pending }, context);
 	}
 
 	const node = context.getNode();
-	const items = await itemsForEndedRuns(node, client, runs, confirmed, {
+	const items = await itemsForEndedRuns(node, client, runs, confirmed.runs, {
 		withOutputs: (context.getNodeParameter('waitOutput', 'outputs') as string) === 'outputs',
 		continueOnFail: node.continueOnFail === true || node.onError === 'continueRegularOutput',
 	});
@@ -233,17 +229,26 @@ export async function runsEndedBeforeParking(
 	client: EdgesClient,
 	runs: WaitedRun[],
 ): Promise<Run[] | undefined> {
-	const confirmed: Run[] = [];
 	try {
-		for (const run of runs) {
-			const current = await client.getRun(run.uid);
-			if (!ENDED.has(String(current.status ?? ''))) return undefined;
-			confirmed.push(current);
-		}
+		const confirmed = await endedRuns(client, runs);
+		return 'pending' in confirmed ? undefined : confirmed.runs;
 	} catch {
 		return undefined;
 	}
-	return confirmed;
+}
+
+/** Every run as Edges reports it now, or the first one that has not ended (the others are not asked). */
+async function endedRuns(
+	client: EdgesClient,
+	runs: WaitedRun[],
+): Promise<{ runs: Run[] } | { pending: string }> {
+	const confirmed: Run[] = [];
+	for (const run of runs) {
+		const current = await client.getRun(run.uid);
+		if (!ENDED.has(String(current.status ?? ''))) return { pending: run.uid };
+		confirmed.push(current);
+	}
+	return { runs: confirmed };
 }
 
 /**
