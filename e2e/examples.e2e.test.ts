@@ -16,8 +16,6 @@ import {
 	executionError,
 	nodeOutput,
 	postWebhook,
-	startTestN8n,
-	stopAll,
 	type Execution,
 	type N8nNode,
 	type TestN8n,
@@ -26,13 +24,14 @@ import {
 } from './harness';
 import {
 	TRIGGER_SECRET_HEADERS,
-	credentialRef,
 	eventually,
 	executionsForRun,
 	nodeItems,
 	type CredentialRef,
+	startSimulatedEdgesInN8n,
+	stopSimulatedEdgesInN8n,
 } from './support';
-import { DEFAULT_API_KEY, EdgesSimulator } from '../test/simulator';
+import { EdgesSimulator } from '../test/simulator';
 import { apiClient, startRun } from '../test/simulator/testkit';
 
 const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
@@ -53,17 +52,10 @@ describe('example workflows (examples/*.json) in a real n8n', () => {
 	const imported = new Map<string, Workflow>();
 
 	beforeAll(async () => {
-		sim = await EdgesSimulator.start({ seed: 81, stepMs: 5 });
-		t = await startTestN8n();
-		cred = credentialRef(
-			await t.api.createEdgesCredential({ apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl }),
-		);
+		({ sim, t, cred } = await startSimulatedEdgesInN8n(81));
 	});
 
-	afterAll(async () => {
-		await sim?.stop();
-		await stopAll();
-	});
+	afterAll(() => stopSimulatedEdgesInN8n(sim));
 
 	afterEach(async () => {
 		await sim.waitForIdle(30_000);

@@ -11,20 +11,11 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import {
-	executionError,
-	nodeOutput,
-	postWebhook,
-	startTestN8n,
-	stopAll,
-	type Execution,
-	type TestN8n,
-} from './harness';
+import { executionError, nodeOutput, postWebhook, type Execution, type TestN8n } from './harness';
 import { CALLBACK_SECRET_HEADER, deriveCallbackSecret } from '../nodes/shared/callbackSecret';
 import {
 	TRIGGER_SECRET_HEADERS,
 	chain,
-	credentialRef,
 	edgesNode,
 	eventually,
 	executionsForRun,
@@ -38,8 +29,10 @@ import {
 	urlsToItemsNode,
 	webhookNode,
 	type CredentialRef,
+	startSimulatedEdgesInN8n,
+	stopSimulatedEdgesInN8n,
 } from './support';
-import { DEFAULT_API_KEY, EdgesSimulator, OTHER_API_KEY } from '../test/simulator';
+import { EdgesSimulator, OTHER_API_KEY } from '../test/simulator';
 import { apiClient, startRun } from '../test/simulator/testkit';
 
 describe('Edges nodes in a real n8n (issue 6 scenarios)', () => {
@@ -48,17 +41,10 @@ describe('Edges nodes in a real n8n (issue 6 scenarios)', () => {
 	let cred: CredentialRef;
 
 	beforeAll(async () => {
-		sim = await EdgesSimulator.start({ seed: 61, stepMs: 5 });
-		t = await startTestN8n();
-		cred = credentialRef(
-			await t.api.createEdgesCredential({ apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl }),
-		);
+		({ sim, t, cred } = await startSimulatedEdgesInN8n(61));
 	});
 
-	afterAll(async () => {
-		await sim?.stop();
-		await stopAll();
-	});
+	afterAll(() => stopSimulatedEdgesInN8n(sim));
 
 	afterEach(async () => {
 		sim.holdRuns(false);

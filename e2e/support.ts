@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 
 import {
 	NODE_TYPES,
+	startTestN8n,
+	stopAll,
 	type Credential,
 	type Execution,
 	type N8nApi,
@@ -14,7 +16,7 @@ import {
 	type TestN8n,
 } from './harness';
 import { CALLBACK_SECRET_HEADER, deriveCallbackSecret } from '../nodes/shared/callbackSecret';
-import { DEFAULT_API_KEY } from '../test/simulator';
+import { DEFAULT_API_KEY, EdgesSimulator } from '../test/simulator';
 
 export const profile = (handle: string) => `https://www.linkedin.com/in/${handle}/`;
 
@@ -29,6 +31,24 @@ export const credentialRef = (credential: Credential): CredentialRef => ({
 	id: credential.id,
 	name: credential.name,
 });
+
+/**
+ * What every e2e file starts with: an Edges simulator (seeded, 5 ms a run step), a real n8n with the
+ * package, and an Edges credential aimed at the simulator. `stop` ends all three.
+ */
+export async function startSimulatedEdgesInN8n(seed: number) {
+	const sim = await EdgesSimulator.start({ seed, stepMs: 5 });
+	const t = await startTestN8n();
+	const cred = credentialRef(
+		await t.api.createEdgesCredential({ apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl }),
+	);
+	return { sim, t, cred };
+}
+
+export async function stopSimulatedEdgesInN8n(sim: EdgesSimulator | undefined): Promise<void> {
+	await sim?.stop();
+	await stopAll();
+}
 
 let x = 0;
 /** Positions only matter in the editor; keep nodes from stacking up. */

@@ -17,15 +17,12 @@ import {
 	executionError,
 	nodeOutput,
 	postWebhook,
-	startTestN8n,
-	stopAll,
 	type Execution,
 	type N8nNode,
 	type TestN8n,
 } from './harness';
 import {
 	chain,
-	credentialRef,
 	edgesNode,
 	nodeItems,
 	profile,
@@ -33,8 +30,10 @@ import {
 	urlsToItemsNode,
 	webhookNode,
 	type CredentialRef,
+	startSimulatedEdgesInN8n,
+	stopSimulatedEdgesInN8n,
 } from './support';
-import { DEFAULT_API_KEY, EdgesSimulator } from '../test/simulator';
+import { EdgesSimulator } from '../test/simulator';
 import { apiClient } from '../test/simulator/testkit';
 
 /** n8n's WaitTracker polls every 60 s: the resume can come up to ~63 s after parking, plus load. */
@@ -56,18 +55,10 @@ describe('Wait for Completion in a real n8n: the Maximum Wait passes before Edge
 	let cred: CredentialRef;
 
 	beforeAll(async () => {
-		sim = await EdgesSimulator.start({ seed: 62, stepMs: 5 });
-		t = await startTestN8n();
-		cred = credentialRef(
-			await t.api.createEdgesCredential({ apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl }),
-		);
+		({ sim, t, cred } = await startSimulatedEdgesInN8n(62));
 	});
 
-	afterAll(async () => {
-		sim?.holdRuns(false);
-		await sim?.stop();
-		await stopAll();
-	});
+	afterAll(() => stopSimulatedEdgesInN8n(sim));
 
 	it(
 		'n8n resumes on its own with one wait_timed_out item per input item, paired; the late callback changes nothing',
