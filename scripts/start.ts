@@ -11,7 +11,7 @@
  * 5. creates the owner login (first time), an `edgesApi` credential for the backend (updated on every
  *    start), and imports examples/*.json (when that folder exists; workflows already there by name are
  *    left alone);
- * 6. prints the editor URL and the login. Ctrl-C stops n8n and the simulator.
+ * 6. prints the editor URL and the login. Ctrl-C stops n8n and the simulator, and says so.
  *
  * Delete .cache/n8n-user to start from an empty n8n.
  */
@@ -25,6 +25,7 @@ import {
 	N8N_VERSION,
 	REPO_ROOT,
 	ensureN8nEnv,
+	exitAfterSignalWith,
 	installPackage,
 	isPortFree,
 	freePort,
@@ -235,16 +236,29 @@ async function main(): Promise<void> {
 	say(`  ready after ${seconds(started)}. Ctrl-C stops ${backend.stoppedByCtrlC}.`);
 	say('='.repeat(72));
 
-	onShutdown(() => say(`\nstopping ${backend.stoppedByCtrlC}...`));
+	// Ctrl-C is how this demo ends: say so, stop n8n and the simulator, and exit 0 (npm would otherwise
+	// report a failed script). Only an n8n that dies while nobody asked it to is reported as a crash.
+	let stopping = false;
+	exitAfterSignalWith(0);
+	onShutdown(async () => {
+		say(`\nCtrl-C: stopping ${backend.stoppedByCtrlC} (press it again to kill at once)...`);
+		await n8n.stop();
+		say(
+			`stopped. Your workflows and credentials are kept in ${path.relative(REPO_ROOT, USER_FOLDER)}; \`npm start\` brings them back.`,
+		);
+	});
+	onShutdown(() => {
+		stopping = true;
+	});
 	await new Promise<void>((resolve) => {
 		const timer = setInterval(() => {
-			if (!isAlive(n8n.pid)) {
+			if (!stopping && !isAlive(n8n.pid)) {
 				clearInterval(timer);
 				resolve();
 			}
 		}, 1000);
 	});
-	say(`n8n exited on its own. Last lines of ${n8n.logPath}:\n${n8n.readLog(40)}`);
+	say(`n8n stopped unexpectedly. Last lines of ${n8n.logPath}:\n${n8n.readLog(40)}`);
 	await backend.stop();
 	process.exit(1);
 }

@@ -25,6 +25,8 @@ const sleep = async (ms: number) => await new Promise<void>((resolve) => setTime
 const tracked = new Map<number, Tracked>();
 const shutdownHooks: Array<() => Promise<void> | void> = [];
 let handlersInstalled = false;
+/** The exit code after a graceful stop on a signal; undefined: 130 for SIGINT, 143 otherwise. */
+let signalExitCode: number | undefined;
 
 function isAlive(pid: number): boolean {
 	try {
@@ -59,7 +61,7 @@ function installHandlers(): void {
 	process.on('exit', killAllNow);
 	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 		process.once(signal, () => {
-			const code = signal === 'SIGINT' ? 130 : 143;
+			const code = signalExitCode ?? (signal === 'SIGINT' ? 130 : 143);
 			process.once(signal, () => {
 				killAllNow();
 				process.exit(code);
@@ -85,6 +87,14 @@ function installHandlers(): void {
 export function onShutdown(hook: () => Promise<void> | void): void {
 	installHandlers();
 	shutdownHooks.push(hook);
+}
+
+/**
+ * Makes a graceful stop on SIGINT/SIGTERM/SIGHUP exit with `code`: for `npm start`, whose normal end
+ * is Ctrl-C, so that npm does not report the stop as a failed script.
+ */
+export function exitAfterSignalWith(code: number): void {
+	signalExitCode = code;
 }
 
 /** Registers a started child process; it is untracked automatically when it exits. */
