@@ -93,15 +93,22 @@ clean_npm() {
 	env "${unset_args[@]}" npm "$@"
 }
 
-# A line every PROGRESS_EVERY seconds while a long step runs: what it does, the MB written so far.
+# A line every PROGRESS_EVERY seconds while a long step runs: what it does and how far it is. npm ci
+# first downloads (counted as the registry fetches in its http log, against the lockfile's packages),
+# then unpacks (counted as MB written into the new folder).
+PACKAGES="$(grep -c '"node_modules/' "$LOCK" || true)"
 start_ticker() {
-	local what="$1" expected="$2" started=$SECONDS
+	local what="$1" expected="$2" count_fetches="${3:-}" started=$SECONDS
 	(
 		while sleep "$PROGRESS_EVERY"; do
 			kill -0 $$ 2>/dev/null || exit 0 # the installer is gone (killed hard): so is its ticker
-			local mb
+			local mb fetched=""
 			mb="$(du -sm "$WORK" 2>/dev/null | cut -f1)"
-			log "  ... $what: ${mb:-0} MB written, $((SECONDS - started)) s so far (usually $expected)"
+			if [[ -n "$count_fetches" ]]; then
+				fetched="$(grep -c 'http fetch' "$WORK/npm-ci.log" 2>/dev/null || true)"
+				fetched="${fetched:-0} of ~$PACKAGES packages fetched, "
+			fi
+			log "  ... $what: ${fetched}${mb:-0} MB written, $((SECONDS - started)) s so far (usually $expected)"
 		done
 	) &
 	TICKER=$!
@@ -120,14 +127,19 @@ cp "$SRC/package.json" "$LOCK" "$WORK/"
 cd "$WORK"
 
 log "  [1/2] downloading and unpacking n8n and Node 24 (npm ci)..."
-start_ticker "npm ci" "6-11 min"
+start_ticker "npm ci" "6-11 min" count-fetches
 clean_npm ci --ignore-scripts=true --global=false --dry-run=false --offline=false \
-	--no-audit --no-fund --loglevel=error 1>&2
+	--no-audit --no-fund --loglevel=http >"$WORK/npm-ci.log" 2>&1 || {
+	stop_ticker
+	log "npm ci failed; last lines of its log:"
+	grep -v 'http fetch' "$WORK/npm-ci.log" | tail -n 30 >&2
+	exit 1
+}
 stop_ticker
 log "  [1/2] done after $((SECONDS - START)) s"
 
 log "  [2/2] compiling sqlite3 for n8n's database (1-3 min)..."
-start_ticker "sqlite3 build" "1-3 min"
+start_ticker "sqlite3 build" "1-3 min in all"
 clean_npm rebuild sqlite3 --ignore-scripts=false --foreground-scripts --global=false \
 	--loglevel=error >"$WORK/sqlite3-build.log" 2>&1 || {
 	stop_ticker
