@@ -90,7 +90,7 @@ clean_npm() {
 	while IFS= read -r name; do
 		[[ "${name,,}" =~ $KEEP_NPM_CONFIG ]] || unset_args+=(-u "$name")
 	done < <(compgen -e | grep -i '^npm_config_' || true)
-	env "${unset_args[@]}" npm "$@"
+	env "${unset_args[@]}" npm "$@" 9>&-
 }
 
 # A line every PROGRESS_EVERY seconds while a long step runs: what it does and how far it is. npm ci
@@ -110,7 +110,7 @@ start_ticker() {
 			fi
 			log "  ... $what: ${fetched}${mb:-0} MB written, $((SECONDS - started)) s so far (usually $expected)"
 		done
-	) &
+	) 9>&- &
 	TICKER=$!
 }
 stop_ticker() {
