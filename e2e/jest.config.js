@@ -14,10 +14,10 @@ module.exports = {
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../tsconfig.json' }],
 	},
-	// once per run: build + pack the package, install/find the pinned n8n (~4 min the first time)
+	// once per run: build + pack the package, install/find the pinned n8n (8-14 min the first time)
 	globalSetup: '<rootDir>/harness/global-setup.ts',
 	globalTeardown: '<rootDir>/harness/global-teardown.ts',
-	// the first run installs n8n (~4 min); starting n8n takes 10-20 s
+	// the first run installs n8n (8-14 min, in globalSetup); starting n8n takes 10-20 s
 	testTimeout: 300000,
 	maxWorkers: 1,
 };

@@ -11,6 +11,7 @@ import path from 'node:path';
 
 import {
 	N8nHttpError,
+	README_TARBALL_INSTALL_ARGS,
 	executionError,
 	NODE_TYPES,
 	REPO_ROOT,
@@ -20,6 +21,7 @@ import {
 	stopAll,
 	type TestN8n,
 } from './harness';
+import { chain, credentialRef, edgesNode, webhookNode } from './support';
 import { DEFAULT_API_KEY, EdgesSimulator } from '../test/simulator';
 
 /** Node type names the package declares (its package.json `n8n.nodes`, as n8n names them). */
@@ -174,5 +176,57 @@ describe('e2e harness smoke test (real n8n)', () => {
 		const [out] = nodeOutput(execution, 'Code');
 		expect(out).toEqual({ doubled: 42, via: 'code' });
 		await t.api.deactivateWorkflow(workflow.id);
+	});
+});
+
+describe("the README's tarball install (self-hosted n8n, before the package is on npm)", () => {
+	let t: TestN8n;
+	let simulator: EdgesSimulator;
+
+	beforeAll(async () => {
+		simulator = await EdgesSimulator.start();
+		t = await startTestN8n({ install: 'readme-tarball' });
+	});
+
+	afterAll(async () => {
+		await simulator?.stop();
+		await stopAll();
+	});
+
+	it('the README shows the command this test installs with', () => {
+		const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+		expect(readme).toContain(
+			`npm ${README_TARBALL_INSTALL_ARGS.join(' ')} /path/to/n8n-nodes-edges-`,
+		);
+	});
+
+	it('n8n loads the package and runs its node code (Workspace › Get against the simulator)', async () => {
+		expect(t.n8n.packageLoadErrors()).toEqual([]);
+		expect(await t.session.loadedNodeTypes()).toEqual(
+			expect.arrayContaining([
+				NODE_TYPES.edges,
+				NODE_TYPES.edgesTrigger,
+				NODE_TYPES.edgesRunOutputs,
+			]),
+		);
+		const credential = await t.api.createEdgesCredential({
+			apiKey: DEFAULT_API_KEY,
+			baseUrl: simulator.baseUrl,
+		});
+		const webhookPath = `smoke-tarball-${randomUUID()}`;
+		const workflow = await t.api.createWorkflow({
+			name: 'Smoke: tarball install',
+			nodes: [
+				webhookNode(webhookPath),
+				edgesNode(credentialRef(credential), { resource: 'workspace', operation: 'get' }),
+			],
+			connections: chain('Start', 'Edges'),
+		});
+		await t.api.activateWorkflow(workflow.id);
+		expect((await postWebhook(t.n8n.webhookUrl(webhookPath), {})).status).toBe(200);
+		const [execution] = await t.api.waitForExecutions(workflow.id, 1, { timeoutMs: 60_000 });
+		expect(executionError(execution)).toBeUndefined();
+		const [workspace] = nodeOutput(execution, 'Edges');
+		expect(workspace).toEqual(expect.objectContaining({ uid: expect.any(String) }));
 	});
 });

@@ -3,7 +3,7 @@
  * `npm start`: a local n8n with this package installed, ready to try in the browser.
  *
  * 1. builds and packs the package;
- * 2. makes the pinned n8n available (scripts/ensure-n8n.sh: ~4 min the first time, then cached);
+ * 2. makes the pinned n8n available (scripts/ensure-n8n.sh: 8-14 min the first time, then cached);
  * 3. starts the Edges simulator as the backend, unless EDGES_API_KEY is set: then the real Edges API
  *    (https://api.edges.run/v1, or EDGES_BASE_URL);
  * 4. installs the package into the persistent user folder .cache/n8n-user the way n8n installs

@@ -35,7 +35,7 @@ export function n8nEnvAt(dir: string): N8nEnv {
 let ensured: Promise<N8nEnv> | undefined;
 
 /**
- * Makes the pinned n8n available (scripts/ensure-n8n.sh: about 4 min the first time, then cached
+ * Makes the pinned n8n available (scripts/ensure-n8n.sh: 8-14 min the first time, then cached
  * under ~/.cache/n8n-nodes-edges, or $N8N_ENV_CACHE) and returns its paths. `N8N_ENV_DIR` set in the
  * environment skips the script and uses that folder. The script's progress goes to this process's
  * stderr. Memoized: one call per process does the work.

@@ -26,7 +26,7 @@
  * (N8N_ENV_DIR). E2E_KEEP=1 keeps the temp user folders (n8n.log, database) for a post-mortem.
  *
  * Environment (env.ts)
- *   ensureN8nEnv()  scripts/ensure-n8n.sh once per process: ~4.5 min the first time, then cached in
+ *   ensureN8nEnv()  scripts/ensure-n8n.sh once per process: 8-14 min the first time, then cached in
  *                   ~/.cache/n8n-nodes-edges/n8n-<lock hash> ($N8N_ENV_CACHE). N8N_ENV_DIR=<dir>
  *                   uses that install instead. Resolves with { dir, nodeBin, n8nBin }.
  *   REPO_ROOT, N8N_VERSION
@@ -78,7 +78,7 @@ import path from 'node:path';
 
 import { DEFAULT_OWNER, N8nApi, setupOwner, type N8nSession, type OwnerAccount } from './api';
 import { startN8n, type N8nInstance } from './n8n';
-import { packPackage, installPackage } from './pack';
+import { packPackage, installPackage, installPackageFromTarballAsReadmeSays } from './pack';
 import { killAllProcesses } from './processes';
 
 export * from './api';
@@ -137,11 +137,21 @@ export interface TestN8n {
  * `installPackage` (tarball from `packOnce()` unless given), `startN8n`, `ownerApi`.
  */
 export async function startTestN8n(
-	options: { tarball?: string; env?: Record<string, string>; owner?: OwnerAccount } = {},
+	options: {
+		tarball?: string;
+		env?: Record<string, string>;
+		owner?: OwnerAccount;
+		/** How the package gets in: as n8n's own installer does (default), or the README's tarball route. */
+		install?: 'n8n-installer' | 'readme-tarball';
+	} = {},
 ): Promise<TestN8n> {
 	const tarball = options.tarball ?? (await packOnce());
 	const userFolder = makeTempDir('n8n-nodes-edges-user-');
-	await installPackage(tarball, userFolder);
+	if (options.install === 'readme-tarball') {
+		await installPackageFromTarballAsReadmeSays(tarball, userFolder);
+	} else {
+		await installPackage(tarball, userFolder);
+	}
 	const n8n = await startN8n({ userFolder, env: options.env });
 	const session = await setupOwner(n8n.baseUrl, options.owner ?? DEFAULT_OWNER);
 	const api = new N8nApi(n8n.baseUrl, await session.createApiKey());

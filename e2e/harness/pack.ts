@@ -149,3 +149,27 @@ export async function installPackage(tarball: string, userFolder: string): Promi
 	);
 	return target;
 }
+
+/**
+ * The npm arguments of the README's "from a tarball" install, run in `~/.n8n/nodes` with the tarball's
+ * path appended. Peers are left out because n8n provides n8n-workflow itself (a second copy would be
+ * another module to n8n); the smoke test checks that the README shows exactly these words.
+ */
+export const README_TARBALL_INSTALL_ARGS = ['install', '--omit=peer'] as const;
+
+/**
+ * Installs a packed tarball the way the README tells a self-hosted user to before the package is on
+ * npm: `npm install --omit=peer <tarball>` in `<userFolder>/.n8n/nodes`. Resolves with the installed
+ * package folder.
+ */
+export async function installPackageFromTarballAsReadmeSays(
+	tarball: string,
+	userFolder: string,
+): Promise<string> {
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	fs.mkdirSync(nodesDir, { recursive: true });
+	await run('npm', [...README_TARBALL_INSTALL_ARGS, tarball, '--no-audit', '--no-fund'], {
+		cwd: nodesDir,
+	});
+	return path.join(nodesDir, 'node_modules', PACKAGE_NAME);
+}
