@@ -94,7 +94,7 @@ clean_npm() {
 }
 
 # A line every PROGRESS_EVERY seconds while a long step runs: what it does and how far it is. npm ci
-# first downloads (counted as the registry fetches in its http log, against the lockfile's packages),
+# first downloads (counted as the tarballs fetched in its http log, against the lockfile's packages),
 # then unpacks (counted as MB written into the new folder).
 PACKAGES="$(grep -c '"node_modules/' "$LOCK" || true)"
 start_ticker() {
@@ -105,8 +105,9 @@ start_ticker() {
 			local mb fetched=""
 			mb="$(du -sm "$WORK" 2>/dev/null | cut -f1)"
 			if [[ -n "$count_fetches" ]]; then
-				fetched="$(grep -c 'http fetch' "$WORK/npm-ci.log" 2>/dev/null || true)"
-				fetched="${fetched:-0} of ~$PACKAGES packages fetched, "
+				# tarballs only: npm also fetches each package's metadata first
+				fetched="$(grep -c 'http fetch GET .*\.tgz' "$WORK/npm-ci.log" 2>/dev/null || true)"
+				fetched="${fetched:-0} of ~$PACKAGES packages downloaded, "
 			fi
 			log "  ... $what: ${fetched}${mb:-0} MB written, $((SECONDS - started)) s so far (usually $expected)"
 		done
