@@ -25,6 +25,7 @@ const sleep = async (ms: number) => await new Promise<void>((resolve) => setTime
 const tracked = new Map<number, Tracked>();
 const shutdownHooks: Array<() => Promise<void> | void> = [];
 let handlersInstalled = false;
+const REPEATED_SIGNAL_MS = 1_000;
 /** The exit code after a graceful stop on a signal; undefined: 130 for SIGINT, 143 otherwise. */
 let signalExitCode: number | undefined;
 
@@ -62,10 +63,18 @@ function installHandlers(): void {
 	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 		process.once(signal, () => {
 			const code = signalExitCode ?? (signal === 'SIGINT' ? 130 : 143);
-			process.once(signal, () => {
+			// One Ctrl-C reaches this process more than once: the terminal signals the whole process
+			// group, and npm and tsx relay it again. Only a repeat that comes later is a second press.
+			const firstAt = Date.now();
+			const onRepeat = () => {
+				if (Date.now() - firstAt < REPEATED_SIGNAL_MS) {
+					process.once(signal, onRepeat);
+					return;
+				}
 				killAllNow();
 				process.exit(code);
-			});
+			};
+			process.once(signal, onRepeat);
 			void (async () => {
 				for (const hook of shutdownHooks.splice(0).reverse()) {
 					try {
