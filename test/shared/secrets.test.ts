@@ -1,9 +1,11 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test-only code: it reads n8n-core's logger, and never ships in the package */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code: it reads n8n-core's logger, and never ships in the package */
 // No secret (the API key, or the callback secret derived from it) may appear in an error, a log line or an
 // output item. n8n's logger is captured whole (every level), so a leak through logging cannot hide behind
 // the log level the tests run with.
-import { Logger } from '@n8n/backend-common';
-import { Container } from '@n8n/di';
+import { createRequire } from 'node:module';
+
+import type * as BackendCommon from '@n8n/backend-common';
+import type * as Di from '@n8n/di';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { deriveCallbackSecret } from '../../nodes/shared/callbackSecret';
@@ -12,6 +14,12 @@ import { EdgesRunOutputs } from '../../nodes/EdgesRunOutputs/EdgesRunOutputs.nod
 import { runNode, type NodeRunResult } from '../helpers/n8nRunner';
 import { CallbackReceiver, DEFAULT_API_KEY, EdgesSimulator } from '../simulator';
 import { runAsyncParams } from '../edges/support';
+
+// The logger nodes get (`this.logger`) is the one of the copies of @n8n/di and @n8n/backend-common that
+// n8n-core resolves: npm installs n8n-core its own, and a top-level import would capture another Logger.
+const requireFromCore = createRequire(require.resolve('n8n-core'));
+const { Logger } = requireFromCore('@n8n/backend-common') as typeof BackendCommon;
+const { Container } = requireFromCore('@n8n/di') as typeof Di;
 
 const logged: string[] = [];
 
@@ -36,17 +44,32 @@ describe('no secret in errors, logs or items', () => {
 	let receiver: CallbackReceiver;
 
 	beforeAll(async () => {
+		// n8n's Logger turns the levels above its configured one into no-ops when it is created (with
+		// N8N_LOG_LEVEL=warn, info and debug would never reach the capture), so it is created at debug.
+		process.env.N8N_LOG_LEVEL = 'debug';
 		// setInternalLogger is n8n's own seam for replacing the winston logger behind Logger.
-		(
-			Container.get(Logger) as unknown as { setInternalLogger(logger: unknown): void }
-		).setInternalLogger({
+		// Scoped loggers (Logger.scoped) log through a child of it.
+		const capture = {
 			log: (level: string, message: string, metadata: unknown) => {
 				logged.push(`${level} ${message} ${JSON.stringify(metadata)}`);
 			},
-		});
-		// The capture must see what n8n's logger is given, whatever the level the tests run with.
-		Container.get(Logger).error('capture probe');
-		expect(logged).toEqual([expect.stringContaining('capture probe')]);
+			child: () => capture,
+		};
+		(
+			Container.get(Logger) as unknown as { setInternalLogger(logger: unknown): void }
+		).setInternalLogger(capture);
+		// The capture must see what n8n's logger is given, at every level.
+		const logger = Container.get(Logger);
+		logger.error('capture probe error');
+		logger.warn('capture probe warn');
+		logger.info('capture probe info');
+		logger.debug('capture probe debug');
+		expect(logged).toEqual(
+			['error', 'warn', 'info', 'debug'].map((level) =>
+				expect.stringContaining(`${level} capture probe ${level}`),
+			),
+		);
+		logged.length = 0;
 		sim = await EdgesSimulator.start({ stepMs: 1 });
 		receiver = await CallbackReceiver.start();
 	});
@@ -74,6 +97,8 @@ describe('no secret in errors, logs or items', () => {
 		});
 		expect(result.error?.message).toMatch(/401/);
 		expect(everythingVisible(result)).not.toContain(refusedKey);
+		// n8n-core's own lines reached the capture: it is the logger nodes and the engine write to.
+		expect(logged.join('\n')).toContain('Workflow execution started');
 	});
 
 	it('keeps the key out of an error raised after a dropped connection', async () => {
