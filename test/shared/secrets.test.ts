@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code: it reads n8n-core's logger, and never ships in the package */
-// No secret (the API key, or the callback secret derived from it) may appear in an error, a log line or an
-// output item. n8n's logger is captured whole (every level), so a leak through logging cannot hide behind
+// No secret (the API key, the callback secret derived from it, or one the user chose for the Edges Trigger)
+// may appear in an error, a log line or an output item. n8n's logger is captured whole (every level), so a leak through logging cannot hide behind
 // the log level the tests run with.
 import { createRequire } from 'node:module';
 
@@ -12,6 +12,8 @@ import { deriveCallbackSecret } from '../../nodes/shared/callbackSecret';
 import { Edges } from '../../nodes/Edges/Edges.node';
 import { EdgesRunOutputs } from '../../nodes/EdgesRunOutputs/EdgesRunOutputs.node';
 import { runNode, type NodeRunResult } from '../helpers/n8nRunner';
+import { TRIGGER_NODE_NAME, type WebhookHarness } from '../helpers/webhookHarness';
+import { finalCallback, postToTrigger, startRun, startTrigger } from '../trigger/setup';
 import { CallbackReceiver, DEFAULT_API_KEY, EdgesSimulator } from '../simulator';
 import { runAsyncParams } from '../edges/support';
 
@@ -147,5 +149,103 @@ describe('no secret in errors, logs or items', () => {
 		expect(result.error).toBeUndefined();
 		expect(result.outputs[0]).toHaveLength(20);
 		expect(everythingVisible(result)).not.toContain(DEFAULT_API_KEY);
+	});
+
+	describe('Edges Trigger with a secret the user chose', () => {
+		const chosenSecret = ['chosen', 'callback', 'secret', 'c0ffee'].join('-');
+		const header = 'x-acme-secret';
+		let harness: WebhookHarness | undefined;
+
+		afterEach(async () => {
+			sim.clearFaults();
+			await harness?.stop();
+			harness = undefined;
+		});
+
+		function everythingTheTriggerShowed(target: WebhookHarness, errors: unknown[] = []): string {
+			return JSON.stringify({
+				executions: target.executions,
+				responses: target.responses,
+				failed: target.failedExecutions.map(({ error }) => ({
+					...error,
+					message: error.message,
+					description: (error as { description?: unknown }).description,
+					stack: error.stack,
+				})),
+				staticData: target.staticData,
+				errors: errors.map((e) => ({ ...(e as object), message: (e as Error).message })),
+				logged,
+			});
+		}
+
+		it('in the credential (version 2): accepted, refused, failed or not activated, the secret shows nowhere', async () => {
+			harness = await startTrigger(
+				sim,
+				{ authentication: 'secretCredential' },
+				{
+					typeVersion: 2,
+					otherCredentials: {
+						edgesCallbackSecretApi: { headerName: header, secret: chosenSecret },
+					},
+				},
+			);
+			await harness.activate();
+			const accepted = await startRun(sim, harness.webhookUrl, {
+				headers: { [header]: chosenSecret },
+			});
+			await sim.waitForRun(accepted, ['SUCCEEDED']);
+			await sim.waitForIdle();
+			expect(harness.executions).toHaveLength(1);
+			const refused = await postToTrigger(
+				harness,
+				JSON.stringify(finalCallback(accepted, 'SUCCEEDED', 'wrong')),
+				{ [header]: `${chosenSecret}-wrong` },
+			);
+			expect(refused.status).toBe(401);
+			sim.injectFaults({ kind: 'status', status: 503, pathPrefix: `/runs/${accepted}`, count: 3 });
+			const failed = await postToTrigger(
+				harness,
+				JSON.stringify(finalCallback(accepted, 'SUCCEEDED', 'edges-down')),
+				{ [header]: chosenSecret },
+			);
+			expect(failed.status).toBe(500);
+			expect(harness.failedExecutions).toHaveLength(1);
+
+			harness.updateCredential('edgesCallbackSecretApi', {
+				headerName: header,
+				secret: `${chosenSecret} `,
+			});
+			const notActivated = await harness.activate().catch((error: unknown) => error);
+			expect((notActivated as Error).message).toMatch(/space/);
+
+			const visible = everythingTheTriggerShowed(harness, [notActivated]);
+			expect(visible).not.toContain(chosenSecret);
+			expect(visible).not.toContain(DEFAULT_API_KEY);
+		});
+
+		it('in the node (version 1): still accepted, and activation logs how to move it, naming the workflow and node only', async () => {
+			harness = await startTrigger(
+				sim,
+				{ authentication: 'custom', customSecret: chosenSecret, authHeaderName: header },
+				{ workflowId: 'legacy-workflow-7' },
+			);
+			await harness.activate();
+			const warnings = logged.filter((line) => line.startsWith('warn '));
+			expect(warnings).toEqual([
+				expect.stringContaining(
+					`Edges Trigger "${TRIGGER_NODE_NAME}" in workflow "trigger test" (id legacy-workflow-7)`,
+				),
+			]);
+			expect(warnings[0]).toContain('create an Edges Callback Secret API credential');
+
+			const accepted = await startRun(sim, harness.webhookUrl, {
+				headers: { [header]: chosenSecret },
+			});
+			await sim.waitForRun(accepted, ['SUCCEEDED']);
+			await sim.waitForIdle();
+			expect(harness.executions.map((e) => e.items[0].json.run_uid)).toEqual([accepted]);
+			// The node parameter is in the workflow, which is the problem; the trigger adds it nowhere else.
+			expect(everythingTheTriggerShowed(harness)).not.toContain(chosenSecret);
+		});
 	});
 });
