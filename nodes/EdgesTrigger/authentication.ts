@@ -209,9 +209,11 @@ export async function checkAuthentication(context: IHookFunctions): Promise<void
 	const secret = context.getNodeParameter('customSecret', '') as string;
 	if (!secret) return;
 	const workflow = context.getWorkflow();
-	const warning = `Edges Trigger "${node.name}" in workflow "${workflow.name ?? ''}" (id ${workflow.id ?? 'unsaved'}) keeps its callback secret in a node parameter, which n8n stores unencrypted in the workflow, its saved versions and every execution. To move it: create an Edges Callback Secret API credential with the same header name and secret, set the trigger's Authentication to ${CREDENTIAL_LABEL}, select the credential and save the workflow; the Production URL stays the same.`;
-	// The names are the user's; should one of them contain the secret, the log line still must not.
-	context.logger.warn(warning.split(secret).join('[redacted]'));
+	const advice = `keeps its callback secret in a node parameter, which n8n stores unencrypted in the workflow, its saved versions and every execution. To move it: create an Edges Callback Secret API credential with the same header name and secret, set the trigger's Authentication to ${CREDENTIAL_LABEL}, select the credential and save the workflow; the Production URL stays the same.`;
+	const named = `Edges Trigger "${node.name}" in workflow "${workflow.name ?? ''}" (id ${workflow.id ?? 'unsaved'}) ${advice}`;
+	// The names are the user's and may contain the secret. Cutting it out would show what was cut, so the
+	// names are left out instead.
+	context.logger.warn(named.includes(secret) ? `An Edges Trigger ${advice}` : named);
 }
 
 /** The credential test of Edges Callback Secret API (`testedBy`): it calls nothing, it checks the values. */

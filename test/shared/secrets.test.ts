@@ -247,5 +247,19 @@ describe('no secret in errors, logs or items', () => {
 			// The node parameter is in the workflow, which is the problem; the trigger adds it nowhere else.
 			expect(everythingTheTriggerShowed(harness)).not.toContain(chosenSecret);
 		});
+
+		it('in the node (version 1): a name holding the secret is left out of the warning, not cut', async () => {
+			harness = await startTrigger(
+				sim,
+				{ authentication: 'custom', customSecret: chosenSecret, authHeaderName: header },
+				{ workflowId: `wf-${chosenSecret}` },
+			);
+			await harness.activate();
+			const warnings = logged.filter((line) => line.startsWith('warn '));
+			expect(warnings).toEqual([
+				expect.stringContaining('An Edges Trigger keeps its callback secret in a node parameter'),
+			]);
+			expect(logged.join('\n')).not.toContain(chosenSecret);
+		});
 	});
 });
