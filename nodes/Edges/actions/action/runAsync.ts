@@ -18,11 +18,13 @@ import { errorItem, nodeErrorFor, pairedTo } from '../utils';
 import { getActionSlug, readInputFields, readRunOptions, runOptions } from './shared';
 import {
 	checkCanWait,
+	checkResultsCanBePaired,
 	itemsForEndedRuns,
 	maxWaitMs,
 	parkUntilCallback,
 	resumeUrlFor,
 	runsEndedBeforeParking,
+	waitOutputOf,
 	type WaitedRun,
 } from './wait';
 
@@ -51,12 +53,19 @@ export const description: INodeProperties[] = [
 		name: 'waitOutput',
 		type: 'options',
 		default: 'outputs',
+		hint: 'Results by Item needs results that say which item they came from: always true for one incoming item, and for actions whose results repeat their input (LinkedIn: Extract People). Searches, post likers and commenters, Sales Navigator lists and connections cannot be paired: choose One Item per Result.',
 		options: [
 			{
 				name: 'Results by Item',
 				value: 'outputs',
 				description:
-					'One item per incoming item, with the results its input produced in "results" (use Split Out for one item per result)',
+					'One item per incoming item, with the results its input produced in "results" (use Split Out for one item per result). Fails with an explanation when Edges\' results do not say which input they came from.',
+			},
+			{
+				name: 'One Item per Result',
+				value: 'results',
+				description:
+					'Every result of the run as its own item, with "_edges.item" the index of the incoming item it came from (null when Edges\' result does not say), then one item per failed input',
 			},
 			{
 				name: 'Run Summary',
@@ -155,6 +164,11 @@ export async function execute(
 	if (wait) {
 		try {
 			checkCanWait(this, batches.length);
+			checkResultsCanBePaired(
+				slug,
+				waitOutputOf(this.getNodeParameter('waitOutput', 0, 'outputs')),
+				batches.map((batch) => batch.inputs.length),
+			);
 			waitMs = maxWaitMs(this);
 			callback = { url: resumeUrlFor(this), on: 'final' };
 		} catch (error) {
@@ -203,7 +217,7 @@ export async function execute(
 		if (ended) {
 			try {
 				return await itemsForEndedRuns(node, client, started, ended, {
-					withOutputs: (this.getNodeParameter('waitOutput', 0, 'outputs') as string) === 'outputs',
+					output: waitOutputOf(this.getNodeParameter('waitOutput', 0, 'outputs')),
 					continueOnFail: this.continueOnFail(),
 				});
 			} catch (error) {
