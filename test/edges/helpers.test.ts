@@ -152,6 +152,7 @@ describe('checkResultsCanBePaired (before a Wait for Completion run starts)', ()
 			} catch (caught) {
 				return caught as InputError;
 			}
+			return undefined;
 		})();
 		expect(error?.description).toContain('One Item per Result');
 	});
