@@ -60,10 +60,11 @@ describe('Run Async › Wait for Completion in n8n-core', () => {
 		// The run was started with the resume URL and on:"final".
 		const run = sim.run(runUid)!;
 		expect(run.callback).toEqual(expect.objectContaining({ url: runner.resumeUrl, on: 'final' }));
+		const tag = expect.stringMatching(/^[0-9a-f]{12}$/);
 		expect(run.inputs.map((i) => i.customData)).toEqual([
-			{ n8n_item: 0 },
-			{ n8n_item: 1 },
-			{ n8n_item: 2 },
+			{ n8n_item: 0, n8n_request: tag },
+			{ n8n_item: 1, n8n_request: tag },
+			{ n8n_item: 2, n8n_request: tag },
 		]);
 		expect(runner.customData.edges_runs).toBe(`${runUid}@0-2`);
 

@@ -7,8 +7,10 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import type { AsyncRunCreated } from '../../../shared/client';
 import { edgesClientFor } from '../../../shared/transport';
+import { UncertainStartError, newStartTag, startFailure } from '../../helpers/uncertainStart';
 import {
 	MAX_ASYNC_INPUTS,
+	START_TAG,
 	buildInput,
 	chunk,
 	parseJsonObject,
@@ -180,6 +182,10 @@ export async function execute(
 	const started: Array<WaitedRun & { action: string }> = [];
 	for (const batch of batches) {
 		const pairedItem = pairedTo(batch.itemIndexes);
+		const tag = newStartTag();
+		for (const input of batch.inputs)
+			(input.custom_data as Record<string, unknown>)[START_TAG] = tag;
+		const sentAt = Date.now();
 		let created: AsyncRunCreated;
 		try {
 			created = await client.startAsyncRun(slug, {
@@ -189,7 +195,8 @@ export async function execute(
 				identity_ids: options.identity_ids,
 				callback,
 			});
-		} catch (error) {
+		} catch (failure) {
+			const error = await startFailure(client, { mode: 'async', slug, sentAt, tag }, failure);
 			const nodeError = nodeErrorFor(node, error, batch.itemIndexes[0]);
 			if (started.length > 0) {
 				nodeError.description = [
@@ -200,7 +207,13 @@ export async function execute(
 					.join(' ');
 			}
 			if (!continueOnFail) throw nodeError;
-			out.push(errorItem(node, nodeError, pairedItem));
+			out.push(
+				errorItem(node, nodeError, pairedItem, {
+					...(error instanceof UncertainStartError && error.found
+						? { existing_run_uid: error.found.uid }
+						: {}),
+				}),
+			);
 			continue;
 		}
 		const first = batch.itemIndexes[0];
