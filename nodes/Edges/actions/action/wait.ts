@@ -418,6 +418,8 @@ function itemPerResult(
 		item,
 		paired_by: pairedBy,
 	});
+	// One list for every unpaired result, not one each: a run can have thousands of both.
+	const allItems = runItems.map((item) => ({ item }));
 	const items: INodeExecutionData[] = paired.map((entry) => {
 		const known = entry.method !== 'all_items_of_run';
 		return {
@@ -425,7 +427,7 @@ function itemPerResult(
 				...(entry.output as IDataObject),
 				[RESULT_ORIGIN_FIELD]: origin(known ? entry.items[0] : null, known ? entry.method : null),
 			},
-			pairedItem: known ? { item: entry.items[0] } : runItems.map((item) => ({ item })),
+			pairedItem: known ? { item: entry.items[0] } : allItems,
 		};
 	});
 	for (const [k, failed] of inputErrors) {
