@@ -174,6 +174,17 @@ export function setNode(name: string, fields: Record<string, string>): N8nNode {
 	};
 }
 
+/** Split Out node: one item per element of the list in `field` of each incoming item. */
+export function splitOutNode(field: string, name = 'Split Out'): N8nNode {
+	return {
+		name,
+		type: NODE_TYPES.splitOut,
+		typeVersion: 1,
+		position: at(),
+		parameters: { fieldToSplitOut: field, include: 'noOtherFields', options: {} },
+	};
+}
+
 /** `connections` for a straight line of nodes. */
 export function chain(...names: string[]): Record<string, unknown> {
 	const connections: Record<string, unknown> = {};
