@@ -111,6 +111,12 @@ export interface LoggedDelivery {
 	headers: Record<string, string>;
 	/** Milliseconds since start, when the attempt was sent. */
 	at: number;
+	/**
+	 * When the attempt was sent and when it ended (answered, failed or timed out), numbered from one
+	 * counter of the simulator's sends and ends: which came first is exact, where milliseconds can tie.
+	 */
+	sentSeq: number;
+	endedSeq: number;
 }
 
 /** Internal view of one input of a run. */
