@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test-only code: it never ships in the package */
 // Why this file exists: the package must survive Edges' rate limits and a flaky network. These tests check
 // that the simulator's 429s look like Edges' (error format, Retry-After, X-RateLimit-* headers, one
 // budget per workspace shared by all /runs routes; edges-api.md §5) and that each injected fault (status,
@@ -9,14 +8,15 @@ import axios from 'axios';
 import { EdgesClient, EdgesApiError, EdgesNetworkError } from '../nodes/shared/client';
 import { axiosTransport } from './helpers/axiosTransport';
 import { DEFAULT_API_KEY, EdgesSimulator, OTHER_API_KEY } from './simulator';
-import { apiClient, profileUrl } from './simulator/testkit';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { ManualClock, apiClient, profileUrl } from './simulator/testkit';
 
 describe('simulator: rate limits', () => {
+	// The buckets refill by a clock the tests move, so the answers below are exact on any machine.
+	let clock: ManualClock;
 	let sim: EdgesSimulator;
 	beforeEach(async () => {
-		sim = await EdgesSimulator.start();
+		clock = new ManualClock();
+		sim = await EdgesSimulator.start({ rateLimitClock: clock.now });
 	});
 	afterEach(() => sim.stop());
 
@@ -58,16 +58,19 @@ describe('simulator: rate limits', () => {
 		});
 		expect(refused.headers['x-ratelimit-type']).toBe('/v1/runs/outputs');
 		expect(refused.headers['x-ratelimit-remaining']).toBe('0');
-		const retryAfter = refused.headers['retry-after'] as string;
-		expect(retryAfter).toMatch(/^\d+(\.\d+)?$/);
-		expect(Number(retryAfter)).toBeGreaterThan(0);
-		expect(Number(retryAfter)).toBeLessThanOrEqual(0.5);
+		// The bucket is empty and refills 2 a second: the next token is half a second away.
+		expect(refused.headers['retry-after']).toBe('0.5');
 
 		// Other routes and the other workspace are not limited by this bucket.
 		expect((await api.get('/workspaces')).status).toBe(200);
 		expect((await apiClient(sim, OTHER_API_KEY).get('/runs')).status).toBe(200);
 
-		await sleep(Number(retryAfter) * 1000 + 20);
+		// Trying halfway is refused with what is left to wait; waiting what was asked is enough.
+		clock.advance(250);
+		const early = await api.get('/runs');
+		expect(early.status).toBe(429);
+		expect(early.headers['retry-after']).toBe('0.25');
+		clock.advance(250);
 		expect((await api.get('/runs')).status).toBe(200);
 
 		sim.setRateLimit('runs', null);
@@ -95,15 +98,21 @@ describe('simulator: rate limits', () => {
 		const transport = axiosTransport(DEFAULT_API_KEY, {
 			sleep: async (ms) => {
 				waits.push(ms);
-				await sleep(ms);
+				await clock.sleep(ms);
 			},
 		});
-		const client = new EdgesClient({ baseUrl: sim.baseUrl, transport });
+		const client = new EdgesClient({ baseUrl: sim.baseUrl, transport, now: clock.now });
 		const uid = sim.seedRun({ outputs: 2 });
+		sim.clearRequests();
 		await client.getRun(uid);
 		await client.getRun(uid);
-		expect(waits.length).toBeGreaterThan(0);
-		expect(sim.requests.filter((r) => r.status === 429).length).toBeGreaterThan(0);
+		// The second read took the token that refilled while the client waited the 0.1 s it was told to.
+		expect(sim.requests.map((r) => [r.status, r.retryAfter])).toEqual([
+			[200, undefined],
+			[429, '0.1'],
+			[200, undefined],
+		]);
+		expect(waits).toEqual([100]);
 	});
 
 	test("the 'all' scope limits every route of the workspace", async () => {

@@ -2,6 +2,8 @@
  * Every operation of the Edges node, run through n8n's engine against the Edges simulator over HTTP:
  * results, item pairing with several items, bad input refused before any request, and Edges' own errors.
  */
+import { resetSafeRegexEngine, setSafeRegexEngine, type INodeParameters } from 'n8n-workflow';
+
 import { EdgesSimulator } from '../simulator';
 import { action, json, paired, posts, profile, runAsyncParams, runEdges } from './support';
 
@@ -218,6 +220,76 @@ describe('Edges node operations', () => {
 			expect(result.error?.message).toMatch(message);
 			expect((result.error as { httpCode?: string }).httpCode).toBe(String(status));
 			expect(posts(sim)).toHaveLength(1);
+		});
+	});
+
+	describe('Action › the action slug', () => {
+		// What was accepted and refused when n8n checked the By Slug field with a validation regex before
+		// the run; the node now checks it itself when it runs (docs/decisions.md, "Action slug").
+		const locator = (mode: 'slug' | 'list', value: string) =>
+			({ __rl: true, mode, value }) as unknown as INodeParameters;
+		const withAction = (mode: 'slug' | 'list', value: string) => ({
+			...runAsyncParams('linkedin-extract-people'),
+			action: locator(mode, value),
+		});
+
+		it.each([
+			['slug', 'linkedin-extract-people', 'linkedin-extract-people'],
+			['slug', 'x--y', 'x--y'],
+			['slug', '9-lives', '9-lives'],
+			['slug', 'ends-with-dash-', 'ends-with-dash-'],
+			['slug', '={{ " linkedin-extract-people " }}', 'linkedin-extract-people'],
+			['list', ' linkedin-extract-people', 'linkedin-extract-people'],
+		] as const)('accepts %s %j and asks Edges for %s', async (mode, value, slug) => {
+			await runEdges(sim, withAction(mode, value), [{ url: profile('alice') }]);
+			// Unknown actions are Edges' to refuse (404): the slug itself went out as it should.
+			expect(posts(sim).map((r) => r.path)).toEqual([`/v1/actions/${slug}/run/async`]);
+		});
+
+		it.each([
+			['slug', 'Extract People'],
+			['slug', 'LinkedIn-extract-people'],
+			['slug', '-leading-dash'],
+			['slug', 'linkedin_extract_people'],
+			['slug', 'https://docs.edges.run/actions/linkedin-extract-people'],
+			['slug', 'linkedin-extract-people/run'],
+			['slug', ' linkedin-extract-people'],
+			['slug', 'linkedin-extract-people\n'],
+			['slug', 'é'],
+			['slug', '={{ "Extract People" }}'],
+			['list', 'Extract People'],
+		] as const)('refuses %s %j before any request', async (mode, value) => {
+			const result = await runEdges(sim, withAction(mode, value), [{ url: profile('alice') }]);
+			expect(result.error?.message).toMatch(/^".*" is not an Edges action slug$/s);
+			expect(result.error?.description).toMatch(/lowercase letters, digits and dashes/);
+			expect(sim.requests).toEqual([]);
+		});
+
+		it("does not depend on n8n's timed regex engine, whose 250 ms wall-clock budget a busy machine exceeds", async () => {
+			// n8n runs resource-locator validation regexes through safeRegex, in a node:vm script with a
+			// 250 ms timeout; a loaded machine made that throw on a trivial match. Here it always throws.
+			const used: string[] = [];
+			const timedOut = (pattern: string): never => {
+				used.push(pattern);
+				throw new Error('Regular expression execution timed out');
+			};
+			setSafeRegexEngine({
+				exec: timedOut,
+				test: timedOut,
+				replace: timedOut,
+				matchAll: timedOut,
+				split: timedOut,
+			});
+			try {
+				const result = await runEdges(sim, withAction('slug', 'linkedin-extract-people'), [
+					{ url: profile('alice') },
+				]);
+				expect(result.error).toBeUndefined();
+				expect(used).toEqual([]);
+				expect(posts(sim)).toHaveLength(1);
+			} finally {
+				resetSafeRegexEngine();
+			}
 		});
 	});
 

@@ -75,6 +75,8 @@ export class CallbackDispatcher {
 	private readonly inflight = new Set<http.ClientRequest>();
 	private pending = 0;
 	private seq = 0;
+	/** Counts sends and ends of attempts, for LoggedDelivery.sentSeq / endedSeq. */
+	private events = 0;
 	private stopped = false;
 
 	constructor(
@@ -258,10 +260,12 @@ export class CallbackDispatcher {
 		headers['X-Run-Callback'] = hashedUuid(record.uid, 'attempt', attemptNumber);
 
 		const at = this.host.elapsed();
+		const sentSeq = ++this.events;
 		const result: SendResult = record.drop
 			? { error: 'dropped: the simulated network lost the request before it reached the endpoint' }
 			: await this.send(record.url, headers, record.payloadJson);
 		if (this.stopped) return false;
+		const endedSeq = ++this.events;
 
 		const ok = result.status !== undefined && result.status >= 200 && result.status < 300;
 		record.httpStatus = result.status ?? null;
@@ -295,6 +299,8 @@ export class CallbackDispatcher {
 			payload: record.payload,
 			headers,
 			at,
+			sentSeq,
+			endedSeq,
 		};
 		if (result.status !== undefined) delivery.status = result.status;
 		if (result.error !== undefined) delivery.error = result.error;

@@ -235,6 +235,7 @@ export class EdgesSimulator {
 			callbackTimeoutMs: options.callbackTimeoutMs ?? 5000,
 			asyncCreateStatus: options.asyncCreateStatus ?? 200,
 			requireHttpsCallbacks: options.requireHttpsCallbacks ?? false,
+			rateLimitClock: options.rateLimitClock ?? (() => Date.now()),
 		};
 		this.rng = new Rng(hash32(this.seed, 'simulator'));
 		this.url = `http://127.0.0.1:${port}`;
@@ -424,7 +425,7 @@ export class EdgesSimulator {
 			if (limit) {
 				if (!(limit.perSecond > 0)) throw new Error('setRateLimit: perSecond must be > 0');
 				this.rateLimits.set(key, limit);
-				this.buckets.set(key, new TokenBucket(limit, Date.now()));
+				this.buckets.set(key, new TokenBucket(limit, this.options.rateLimitClock()));
 			} else {
 				this.rateLimits.delete(key);
 				this.buckets.delete(key);
@@ -658,6 +659,7 @@ export class EdgesSimulator {
 
 	private write(res: http.ServerResponse, log: LoggedRequest, answer: Answer): void {
 		log.status = answer.status;
+		if (answer.headers['Retry-After'] !== undefined) log.retryAfter = answer.headers['Retry-After'];
 		if (res.destroyed) return;
 		res.writeHead(answer.status, {
 			...answer.headers,
@@ -739,7 +741,7 @@ export class EdgesSimulator {
 			: /^\/actions\/[^/]+\/run\/live$/.test(apiPath)
 				? 'live'
 				: null;
-		const now = Date.now();
+		const now = this.options.rateLimitClock();
 		let remaining: number | undefined;
 		for (const s of ['all', scope] as const) {
 			if (!s) continue;

@@ -36,3 +36,27 @@ export async function startRun(
 	}
 	return (response.data as { run_uid: string }).run_uid;
 }
+
+/**
+ * A clock that moves only when told to. Given to the simulator (`rateLimitClock`) and to the client (its
+ * pacer, its `now`, a transport that sleeps with `sleep`), it makes what a rate limit refuses depend only on
+ * the requests made, not on how fast the machine makes them. Starts on a whole second, as HTTP dates are.
+ */
+export class ManualClock {
+	private time: number;
+
+	constructor(start = Date.UTC(2026, 0, 1)) {
+		this.time = start;
+	}
+
+	readonly now = (): number => this.time;
+
+	advance(ms: number): void {
+		this.time += ms;
+	}
+
+	/** A transport's sleep that takes no real time: it moves the clock by what was asked. */
+	readonly sleep = async (ms: number): Promise<void> => {
+		this.advance(ms);
+	};
+}

@@ -89,6 +89,8 @@ export interface LoggedRequest {
 	at: number;
 	/** The injected fault that hit this request, if any. */
 	fault?: FaultRule['kind'];
+	/** `Retry-After` of the answer, if it had one: what the client was asked to wait before trying again. */
+	retryAfter?: string;
 }
 
 /** One callback POST attempt (retries, duplicates and replays each get their own entry). */
@@ -109,6 +111,12 @@ export interface LoggedDelivery {
 	headers: Record<string, string>;
 	/** Milliseconds since start, when the attempt was sent. */
 	at: number;
+	/**
+	 * When the attempt was sent and when it ended (answered, failed or timed out), numbered from one
+	 * counter of the simulator's sends and ends: which came first is exact, where milliseconds can tie.
+	 */
+	sentSeq: number;
+	endedSeq: number;
 }
 
 /** Internal view of one input of a run. */
@@ -223,4 +231,10 @@ export interface SimulatorOptions {
 	asyncCreateStatus?: number;
 	/** Refuse non-https callback URLs with 400 BAD_PARAMETERS, as real Edges does; default false. */
 	requireHttpsCallbacks?: boolean;
+	/**
+	 * Clock the rate-limit buckets refill by, in milliseconds; default `Date.now`. A test that gives the
+	 * client the same clock (and advances it when the client sleeps) gets the same refusals however slowly
+	 * the machine runs.
+	 */
+	rateLimitClock?: () => number;
 }
