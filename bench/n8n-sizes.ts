@@ -151,8 +151,10 @@ async function freshRun(
 	try {
 		const workflow = await deploy(n8n, reader);
 		await runViaWebhook(n8n, workflow.id, workflow.path, callbackFor(warmRun));
-		const binaryDir = path.join(n8n.userFolder, '.n8n', 'binaryData');
-		const binaryBefore = folderBytes(binaryDir);
+		// n8n 2.x keeps binary data under .n8n/storage (.n8n/binaryData where an older n8n left one)
+		const binaryDirs = ['storage', 'binaryData'].map((d) => path.join(n8n.userFolder, '.n8n', d));
+		const stored = () => binaryDirs.reduce((sum, dir) => sum + folderBytes(dir), 0);
+		const binaryBefore = stored();
 		await sim!.clearRequests();
 		const sampler = sampleRss(n8n.n8n.pid);
 		let execution;
@@ -198,7 +200,7 @@ async function freshRun(
 			requests: requests.length,
 			refused: requests.filter((r) => r.status === 429).length,
 			growthKb: rss.peakKb - rss.startKb,
-			binaryBytes: folderBytes(binaryDir) - binaryBefore,
+			binaryBytes: stored() - binaryBefore,
 			executionBytes: full ? JSON.stringify(full.data).length : 0,
 			results,
 		};
