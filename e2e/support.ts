@@ -34,11 +34,15 @@ export const credentialRef = (credential: Credential): CredentialRef => ({
 
 /**
  * What every e2e file starts with: an Edges simulator (seeded, 5 ms a run step), a real n8n with the
- * package, and an Edges credential aimed at the simulator. `stop` ends all three.
+ * package (started with `env` added to its environment), and an Edges credential aimed at the simulator.
+ * `stop` ends all three.
  */
-export async function startSimulatedEdgesInN8n(seed: number) {
+export async function startSimulatedEdgesInN8n(
+	seed: number,
+	options: { env?: Record<string, string> } = {},
+) {
 	const sim = await EdgesSimulator.start({ seed, stepMs: 5 });
-	const t = await startTestN8n();
+	const t = await startTestN8n({ env: options.env });
 	const cred = credentialRef(
 		await t.api.createEdgesCredential({ apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl }),
 	);
@@ -109,11 +113,17 @@ export function runAsyncParameters(extra: Record<string, unknown> = {}): Record<
 	};
 }
 
+/**
+ * Edges Trigger, version 1 unless `extra` says otherwise (`typeVersion: 2`); `extraCredentials` are
+ * selected next to the Edges credential (e.g. `edgesCallbackSecretApi`).
+ */
 export function triggerNode(
 	credential: CredentialRef,
 	parameters: Record<string, unknown> = {},
 	name = 'Edges Trigger',
+	extra: Partial<N8nNode> & { extraCredentials?: Record<string, CredentialRef> } = {},
 ): N8nNode & { webhookId: string } {
+	const { extraCredentials, ...overrides } = extra;
 	return {
 		name,
 		type: NODE_TYPES.edgesTrigger,
@@ -121,7 +131,8 @@ export function triggerNode(
 		position: at(),
 		webhookId: randomUUID(),
 		parameters,
-		credentials: { edgesApi: credential },
+		credentials: { edgesApi: credential, ...extraCredentials },
+		...overrides,
 	};
 }
 
@@ -160,6 +171,17 @@ export function setNode(name: string, fields: Record<string, string>): N8nNode {
 			includeOtherFields: true,
 			options: {},
 		},
+	};
+}
+
+/** Split Out node: one item per element of the list in `field` of each incoming item. */
+export function splitOutNode(field: string, name = 'Split Out'): N8nNode {
+	return {
+		name,
+		type: NODE_TYPES.splitOut,
+		typeVersion: 1,
+		position: at(),
+		parameters: { fieldToSplitOut: field, include: 'noOtherFields', options: {} },
 	};
 }
 

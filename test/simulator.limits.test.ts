@@ -165,6 +165,48 @@ describe('simulator: injected faults', () => {
 		sim.clearFaults();
 	});
 
+	test('status with phase after: the request is processed, then answered with the error', async () => {
+		const api = apiClient(sim);
+		sim.injectFaults({
+			pathPrefix: '/actions/',
+			method: 'POST',
+			count: 1,
+			kind: 'status',
+			status: 502,
+			phase: 'after',
+		});
+		const post = await api.post('/actions/linkedin-extract-people/run/async', {
+			inputs: [{ linkedin_profile_url: profileUrl('after-fault'), custom_data: { tag: 'x' } }],
+		});
+		expect(post.status).toBe(502);
+		expect(post.data).toMatchObject({ error_label: 'INTERNAL_ERROR', status_code: 502 });
+		expect(post.data.run_uid).toBeUndefined();
+		// Edges acted although it answered an error: the run exists, with the input as sent.
+		const runs = (await api.get('/runs')).data as Array<{ uid: string; action_name: string }>;
+		expect(runs).toHaveLength(1);
+		expect(runs[0].action_name).toBe('linkedin-extract-people');
+		const inputs = (await api.get(`/runs/${runs[0].uid}/inputs`)).data;
+		expect(inputs[0].custom_data).toEqual({ tag: 'x' });
+		expect(sim.requests[0]).toMatchObject({ fault: 'status', status: 502 });
+
+		// Schedules too: the schedule is created, the answer is a 500.
+		sim.injectFaults({
+			pathPrefix: '/actions/',
+			count: 1,
+			kind: 'status',
+			status: 500,
+			phase: 'after',
+		});
+		const schedule = await api.post('/actions/linkedin-extract-people/run/schedule', {
+			inputs: [{ linkedin_profile_url: profileUrl('after-fault') }],
+			cron: '0 9 * * 1',
+		});
+		expect(schedule.status).toBe(500);
+		expect((await api.get('/schedules')).data).toHaveLength(1);
+		// The rule is used up: the next request is answered normally.
+		expect((await api.get('/runs')).status).toBe(200);
+	});
+
 	test('truncate: a 2xx whose body is cut in half; the client reads it again', async () => {
 		const uid = sim.seedRun({ outputs: 50 });
 		sim.injectFaults({ pathPrefix: `/runs/${uid}/outputs`, count: 1, kind: 'truncate' });

@@ -3,6 +3,7 @@
 // filters) and that the test controls (holdRuns, finishRun, waitForIdle) do what they promise.
 
 import { EdgesSimulator } from './simulator';
+import { CallbackReceiver } from './simulator/receiver';
 import { apiClient, companyUrl, profileUrl, searchUrl, startRun } from './simulator/testkit';
 
 describe('simulator: run lifecycle', () => {
@@ -14,6 +15,56 @@ describe('simulator: run lifecycle', () => {
 	});
 	afterAll(() => sim.stop());
 	afterEach(() => sim.holdRuns(false));
+
+	test('hideInputInOutputs: outputs, live answers and callback results leave out the input fields', async () => {
+		const url = profileUrl('grace-hopper');
+		const shown = await startRun(api(), 'linkedin-extract-people', {
+			inputs: [{ linkedin_profile_url: url }],
+		});
+		await sim.waitForRun(shown, ['SUCCEEDED']);
+		const [echoing] = (await api().get(`/runs/${shown}/outputs`)).data;
+		expect(echoing.linkedin_profile_url).toBe(url);
+
+		sim.hideInputInOutputs(true);
+		try {
+			// Also for a run that already exists: outputs are generated when read.
+			const [hidden] = (await api().get(`/runs/${shown}/outputs`)).data;
+			expect(hidden).not.toHaveProperty('linkedin_profile_url');
+			expect(hidden.full_name).toBe(echoing.full_name);
+			expect(hidden.linkedin_profile_id).toBe(echoing.linkedin_profile_id);
+
+			const live = (
+				await api().post('/actions/linkedin-find-profile-url/run/live', {
+					input: { first_name: 'Grace', last_name: 'Hopper', company_name: 'Navy' },
+				})
+			).data;
+			expect(live).toEqual(expect.objectContaining({ full_name: 'Grace Hopper' }));
+			expect(live).not.toHaveProperty('first_name');
+			expect(live).not.toHaveProperty('last_name');
+			expect(live).not.toHaveProperty('company_name');
+
+			const receiver = await CallbackReceiver.start();
+			try {
+				const streamed = await startRun(api(), 'linkedin-extract-people', {
+					inputs: [{ linkedin_profile_url: url }],
+					callback: { url: receiver.url, on: 'all' },
+				});
+				await sim.waitForRun(streamed, ['SUCCEEDED']);
+				await sim.waitForIdle();
+				const results = receiver
+					.bodies<{ results?: object[] | null }>()
+					.flatMap((body) => body.results ?? []);
+				expect(results).toHaveLength(1);
+				expect(results[0]).not.toHaveProperty('linkedin_profile_url');
+			} finally {
+				await receiver.stop();
+			}
+		} finally {
+			sim.hideInputInOutputs(false);
+		}
+		const [again] = (await api().get(`/runs/${shown}/outputs`)).data;
+		expect(again.linkedin_profile_url).toBe(url);
+	});
 
 	test('CREATED -> QUEUED -> RUNNING -> SUCCEEDED, with timestamps and output_count', async () => {
 		const uid = await startRun(api(), 'linkedin-extract-people', {

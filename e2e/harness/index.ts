@@ -98,6 +98,7 @@ export const NODE_TYPES = {
 	manualTrigger: 'n8n-nodes-base.manualTrigger',
 	code: 'n8n-nodes-base.code',
 	set: 'n8n-nodes-base.set',
+	splitOut: 'n8n-nodes-base.splitOut',
 } as const;
 
 const tempDirs: string[] = [];

@@ -11,7 +11,7 @@ import {
 	type ResourceMapperFields,
 } from 'n8n-workflow';
 
-import { findAction, searchActions } from './actionCatalog';
+import { findAction, pairingNote, searchActions } from './actionCatalog';
 import * as action from './actions/action';
 import { resumeFromCallback } from './actions/action/wait';
 import * as callback from './actions/callback';
@@ -93,7 +93,7 @@ export class Edges implements INodeType {
 					results: searchActions(filter).map((entry) => ({
 						name: `${entry.label} (${entry.slug})`,
 						value: entry.slug,
-						description: entry.description,
+						description: `${entry.description} (${pairingNote(entry)})`,
 					})),
 				};
 			},

@@ -16,6 +16,17 @@ export interface ActionCatalogEntry {
 	optionalFields: string[];
 	/** The action acts with a LinkedIn identity of the workspace (identity mode / ids matter). */
 	needsIdentity?: boolean;
+	/**
+	 * Whether a result says which input produced it. Edges' results come in the action's own format, with no
+	 * reference to their input (edges-api.md §2.2), so a result can only be matched to its input, and to the
+	 * n8n item it came from, when it repeats an input field (../helpers/pairing.ts).
+	 * - a list of fields: the docs show the results repeating them (Extract People's carry
+	 *   `linkedin_profile_url`);
+	 * - `none`: the results are things the action found (people of a search, likers of a post,
+	 *   connections), never its input: with several inputs in a run they cannot be paired;
+	 * - absent: the docs do not say; the node pairs what the results allow and says when it cannot.
+	 */
+	resultsRepeat?: readonly string[] | 'none';
 }
 
 export const ACTION_CATALOG: readonly ActionCatalogEntry[] = [
@@ -25,6 +36,7 @@ export const ACTION_CATALOG: readonly ActionCatalogEntry[] = [
 		description: 'Profile details of a LinkedIn member from their profile URL',
 		requiredFields: ['linkedin_profile_url'],
 		optionalFields: [],
+		resultsRepeat: ['linkedin_profile_url'],
 	},
 	{
 		slug: 'linkedin-extract-company',
@@ -39,6 +51,7 @@ export const ACTION_CATALOG: readonly ActionCatalogEntry[] = [
 		description: 'Profiles found by a LinkedIn people search URL',
 		requiredFields: ['linkedin_people_search_url'],
 		optionalFields: [],
+		resultsRepeat: 'none',
 	},
 	{
 		slug: 'linkedin-search-companies',
@@ -46,6 +59,7 @@ export const ACTION_CATALOG: readonly ActionCatalogEntry[] = [
 		description: 'Companies found by a LinkedIn company search URL',
 		requiredFields: ['linkedin_company_search_url'],
 		optionalFields: [],
+		resultsRepeat: 'none',
 	},
 	{
 		slug: 'linkedin-extract-contact',
@@ -60,6 +74,7 @@ export const ACTION_CATALOG: readonly ActionCatalogEntry[] = [
 		description: 'People who liked a LinkedIn post',
 		requiredFields: ['linkedin_post_url'],
 		optionalFields: [],
+		resultsRepeat: 'none',
 	},
 	{
 		slug: 'linkedin-extract-post-commenters',
@@ -67,6 +82,7 @@ export const ACTION_CATALOG: readonly ActionCatalogEntry[] = [
 		description: 'People who commented on a LinkedIn post',
 		requiredFields: ['linkedin_post_url'],
 		optionalFields: [],
+		resultsRepeat: 'none',
 	},
 	{
 		slug: 'linkedin-find-profile-url',
@@ -89,6 +105,7 @@ export const ACTION_CATALOG: readonly ActionCatalogEntry[] = [
 		requiredFields: ['sales_navigator_profile_search_url'],
 		optionalFields: [],
 		needsIdentity: true,
+		resultsRepeat: 'none',
 	},
 	{
 		slug: 'salesnavigator-search-company-employees',
@@ -97,6 +114,7 @@ export const ACTION_CATALOG: readonly ActionCatalogEntry[] = [
 		requiredFields: ['sales_navigator_company_url'],
 		optionalFields: ['sales_navigator_profile_search_url'],
 		needsIdentity: true,
+		resultsRepeat: 'none',
 	},
 	{
 		slug: 'linkedin-connect-profile',
@@ -121,6 +139,7 @@ export const ACTION_CATALOG: readonly ActionCatalogEntry[] = [
 		requiredFields: [],
 		optionalFields: [],
 		needsIdentity: true,
+		resultsRepeat: 'none',
 	},
 	{
 		slug: 'linkedin-extract-conversations',
@@ -129,6 +148,7 @@ export const ACTION_CATALOG: readonly ActionCatalogEntry[] = [
 		requiredFields: [],
 		optionalFields: [],
 		needsIdentity: true,
+		resultsRepeat: 'none',
 	},
 	{
 		slug: 'linkedin-me',
@@ -137,8 +157,26 @@ export const ACTION_CATALOG: readonly ActionCatalogEntry[] = [
 		requiredFields: [],
 		optionalFields: [],
 		needsIdentity: true,
+		resultsRepeat: 'none',
 	},
 ];
+
+export type ResultPairing = 'pairs' | 'cannot' | 'unknown';
+
+/** Whether the results of a run with several inputs of this action can be given back to their items. */
+export function resultPairing(slug: string): ResultPairing {
+	const repeat = findAction(slug)?.resultsRepeat;
+	if (repeat === 'none') return 'cannot';
+	return repeat && repeat.length > 0 ? 'pairs' : 'unknown';
+}
+
+/** A few words for the action picker, so the choice of Wait for Completion's Output is made knowingly. */
+export function pairingNote(entry: ActionCatalogEntry): string {
+	if (entry.resultsRepeat === 'none') return 'results cannot be paired to items';
+	if (entry.resultsRepeat?.length)
+		return `results name their input (${entry.resultsRepeat.join(', ')})`;
+	return 'pairing of results to items not documented';
+}
 
 export function findAction(slug: string): ActionCatalogEntry | undefined {
 	return ACTION_CATALOG.find((action) => action.slug === slug);

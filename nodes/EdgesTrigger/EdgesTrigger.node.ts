@@ -9,11 +9,17 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { CALLBACK_SECRET_HEADER, deriveCallbackSecret } from '../shared/callbackSecret';
 import { EdgesApiError, scheduleUidOf } from '../shared/client';
 import { toNodeError } from '../shared/nodeErrors';
 import { DEFAULT_MAX_RESULTS_IN_MEMORY } from '../shared/outputsInMemory';
-import { EDGES_CREDENTIAL, edgesClientFor, type EdgesCredentialData } from '../shared/transport';
+import { EDGES_CREDENTIAL, edgesClientFor, loadEdgesCredentials } from '../shared/transport';
+import {
+	AUTHENTICATION,
+	authenticationProperties,
+	checkAuthentication,
+	expectedSecret,
+	testCallbackSecretCredential,
+} from './authentication';
 import { DEFAULT_EMITTED_STATUSES, EMITTABLE_STATUSES } from './callback';
 import { mergedSeen, type TriggerState } from './dedupe';
 import { handleCallback, TriggerMemory } from './handler';
@@ -34,14 +40,25 @@ export class EdgesTrigger implements INodeType {
 			dark: 'file:../../icons/edgesTrigger.dark.svg',
 		},
 		group: ['trigger'],
-		version: 1,
+		// Version 2 no longer offers a secret typed into the node (see authentication.ts).
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle:
 			'={{$parameter["ownSchedule"] ? "Schedule: " + $parameter["cron"] : "On finished runs"}}',
 		description: 'Starts the workflow when an Edges run ends (final-mode callbacks)',
 		defaults: { name: 'Edges Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: EDGES_CREDENTIAL, required: true }],
+		credentials: [
+			{ name: EDGES_CREDENTIAL, required: true },
+			// Names written out: n8n's lint reads them from the source to check each credential is tested.
+			{
+				name: 'edgesCallbackSecretApi',
+				required: true,
+				displayOptions: { show: { authentication: [AUTHENTICATION.credential] } },
+				testedBy: 'edgesCallbackSecretApi',
+			},
+		],
 		webhooks: [
 			{
 				name: 'default',
@@ -58,58 +75,14 @@ export class EdgesTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 			},
-			{
-				displayName: 'Authentication',
-				name: 'authentication',
-				type: 'options',
-				options: [
-					{
-						name: 'Derived From Credential',
-						value: 'derived',
-						description:
-							'The Edges node sends a secret derived from the shared Edges credential with every callback; nothing to copy',
-					},
-					{
-						name: 'Custom Secret',
-						value: 'custom',
-						description:
-							'Callers must send this secret in a header (set it in callback.headers of your Edges runs)',
-					},
-					{
-						name: 'None',
-						value: 'none',
-						description:
-							'Anyone who knows the URL can make Edges calls look real (not recommended)',
-					},
-				],
-				default: 'derived',
-				description: 'How the trigger recognises callbacks that really come from your Edges runs',
-			},
-			{
-				displayName: 'Secret',
-				name: 'customSecret',
-				type: 'string',
-				typeOptions: { password: true },
-				required: true,
-				default: '',
-				displayOptions: { show: { authentication: ['custom'] } },
-				description: 'The value callers must send in the secret header',
-			},
-			{
-				displayName: 'Header Name',
-				name: 'authHeaderName',
-				type: 'string',
-				default: CALLBACK_SECRET_HEADER,
-				displayOptions: { show: { authentication: ['custom'] } },
-				description: 'The header that carries the secret',
-			},
+			...authenticationProperties,
 			{
 				displayName:
 					'Without authentication, anyone who learns this URL can send a made-up callback. The trigger still checks every run with Edges, so only runs of your workspace get through, but their status, input and custom data come from the caller.',
 				name: 'noAuthNotice',
 				type: 'notice',
 				default: '',
-				displayOptions: { show: { authentication: ['none'] } },
+				displayOptions: { show: { authentication: [AUTHENTICATION.none] } },
 			},
 			{
 				displayName: 'Run Statuses',
@@ -251,6 +224,10 @@ export class EdgesTrigger implements INodeType {
 		],
 	};
 
+	methods = {
+		credentialTest: { edgesCallbackSecretApi: testCallbackSecretCredential },
+	};
+
 	/**
 	 * Activation: what the trigger keeps lives in the workflow's static data (see dedupe.ts). `create`
 	 * records the URL it was activated with and, in schedule mode, creates the Edges schedule; `checkExists`
@@ -262,6 +239,7 @@ export class EdgesTrigger implements INodeType {
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
+				await checkAuthentication(this);
 				const state = this.getWorkflowStaticData('node') as TriggerState;
 				const url = webhookUrlOf(this);
 				if (!state.activation || state.activation.webhookUrl !== url) return false;
@@ -339,18 +317,8 @@ function webhookUrlOf(context: IHookFunctions): string {
 
 /** The secret header the trigger expects, as the schedule must send it; empty without authentication. */
 async function callbackHeaders(context: IHookFunctions): Promise<Record<string, string>> {
-	const authentication = context.getNodeParameter('authentication', 'derived') as string;
-	if (authentication === 'none') return {};
-	if (authentication === 'custom') {
-		const header = (context.getNodeParameter('authHeaderName', CALLBACK_SECRET_HEADER) as string)
-			.trim()
-			.toLowerCase();
-		return {
-			[header || CALLBACK_SECRET_HEADER]: context.getNodeParameter('customSecret') as string,
-		};
-	}
-	const credentials = await context.getCredentials<EdgesCredentialData>(EDGES_CREDENTIAL);
-	return { [CALLBACK_SECRET_HEADER]: deriveCallbackSecret(credentials.apiKey) };
+	const expected = await expectedSecret(context, async () => await loadEdgesCredentials(context));
+	return expected ? { [expected.header]: expected.secret } : {};
 }
 
 interface WantedSchedule {

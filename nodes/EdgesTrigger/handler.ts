@@ -13,11 +13,7 @@
  */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import {
-	CALLBACK_SECRET_HEADER,
-	callbackSecretMatches,
-	deriveCallbackSecret,
-} from '../shared/callbackSecret';
+import { callbackSecretMatches } from '../shared/callbackSecret';
 import { collect, EdgesApiError, type CallbackPayload, type Run } from '../shared/client';
 import { toNodeError } from '../shared/nodeErrors';
 import {
@@ -30,6 +26,7 @@ import {
 	loadEdgesCredentials,
 	type EdgesCredentialData,
 } from '../shared/transport';
+import { expectedSecret } from './authentication';
 import {
 	CALLBACK_REF_HEADER,
 	checkCallback,
@@ -63,19 +60,21 @@ export async function handleCallback(
 ): Promise<IWebhookResponseData> {
 	const headers = context.getHeaderData() as Record<string, unknown>;
 
-	// 1. Authentication, before anything else is read. The credential is loaded once per callback and
-	// shared by the secret check and the client.
-	const credentials = await loadEdgesCredentials(context);
-	const expected = expectedSecret(context, credentials);
+	// 1. Authentication, before anything else is read. Only the credential the check needs is loaded for it;
+	// the Edges credential, once loaded, is shared by the check and the client.
+	let loadedCredentials: EdgesCredentialData | undefined;
+	const edgesCredentials = async () => (loadedCredentials ??= await loadEdgesCredentials(context));
+	const expected = await expectedSecret(context, edgesCredentials);
 	if (expected && !callbackSecretMatches(expected.secret, headers[expected.header] as string)) {
 		return respond(context, 401, {
 			message: `Unauthorized: the ${expected.header} header is missing or wrong.${
-				expected.derived
-					? ' The Edges node sets it when its callback URL is this trigger; other callers need the Custom Secret authentication.'
+				expected.source === 'derived'
+					? ' The Edges node sets it when its callback URL is this trigger; other callers need the Callback Secret Credential authentication.'
 					: ''
 			}`,
 		});
 	}
+	const credentials = await edgesCredentials();
 
 	// 2. The body.
 	const request = context.getRequestObject() as { rawBody?: unknown };
@@ -136,37 +135,6 @@ export async function handleCallback(
 	// then in this request's copy of static data too, so saving it cannot drop them (see dedupe.ts).
 	state.seen = mergedSeen(state.seen, memory.recentKeys(scope));
 	return { noWebhookResponse: true, workflowData: [[{ json: item as IDataObject }]] };
-}
-
-interface ExpectedSecret {
-	header: string;
-	secret: string;
-	derived: boolean;
-}
-
-function expectedSecret(
-	context: IWebhookFunctions,
-	credentials: EdgesCredentialData,
-): ExpectedSecret | undefined {
-	const authentication = context.getNodeParameter('authentication', 'derived') as string;
-	if (authentication === 'none') return undefined;
-	if (authentication === 'custom') {
-		const header =
-			(context.getNodeParameter('authHeaderName', CALLBACK_SECRET_HEADER) as string)
-				.trim()
-				.toLowerCase() || CALLBACK_SECRET_HEADER;
-		// An empty secret matches nothing (callbackSecretMatches), so a half-configured trigger fails closed.
-		return {
-			header,
-			secret: context.getNodeParameter('customSecret', '') as string,
-			derived: false,
-		};
-	}
-	return {
-		header: CALLBACK_SECRET_HEADER,
-		secret: deriveCallbackSecret(credentials.apiKey),
-		derived: true,
-	};
 }
 
 async function decide(

@@ -33,3 +33,55 @@ export function callbackSecretMatches(
 		.digest();
 	return timingSafeEqual(a, b) && value !== undefined;
 }
+
+/** The credential that holds a secret chosen by the user (credentials/EdgesCallbackSecretApi.credentials.ts). */
+export const CALLBACK_SECRET_CREDENTIAL = 'edgesCallbackSecretApi';
+
+export interface CallbackSecretCredentialData {
+	headerName?: string;
+	secret?: string;
+}
+
+/** Header names are compared lower-case: Node's HTTP server lower-cases the names of incoming headers. */
+export function normaliseHeaderName(name: string | undefined): string {
+	return (name ?? '').trim().toLowerCase() || CALLBACK_SECRET_HEADER;
+}
+
+// Edges sets the first two on every callback itself, and HTTP rewrites the others on the way; a secret
+// there would be overwritten or never arrive.
+const HEADERS_A_SECRET_CANNOT_USE = new Set([
+	'x-callback-ref',
+	'x-run-callback',
+	'content-type',
+	'content-length',
+	'host',
+	'transfer-encoding',
+	'connection',
+]);
+
+const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+
+/**
+ * What is wrong with a callback secret credential, in words for the user, or undefined when it can work.
+ * Never quotes the secret.
+ */
+export function callbackSecretProblem(data: CallbackSecretCredentialData): string | undefined {
+	const header = normaliseHeaderName(data.headerName);
+	if (!HTTP_TOKEN.test(header)) {
+		return `"${header}" cannot be an HTTP header name (letters, digits and dashes, e.g. x-edges-callback-secret).`;
+	}
+	if (HEADERS_A_SECRET_CANNOT_USE.has(header)) {
+		return `The header ${header} is set by Edges or by HTTP itself; choose another name, e.g. x-edges-callback-secret.`;
+	}
+	const secret = data.secret ?? '';
+	if (!secret) return 'The secret is empty; the trigger would refuse every callback.';
+	// HTTP drops the spaces around a header value, so such a secret would never match what arrives.
+	if (secret !== secret.trim()) {
+		return 'The secret starts or ends with a space or line break, which HTTP removes from header values; remove it.';
+	}
+	// eslint-disable-next-line no-control-regex -- control characters are exactly what is looked for
+	if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(secret)) {
+		return 'The secret contains a control character (e.g. a line break), which cannot travel in an HTTP header.';
+	}
+	return undefined;
+}

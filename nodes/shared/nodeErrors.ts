@@ -39,7 +39,7 @@ export function toNodeError(
 			{
 				message: error.message,
 				description: error.mayHaveReachedServer
-					? 'The request may have reached Edges. A request that starts a run is not repeated automatically, so check the runs in Edges before trying again.'
+					? 'The request may have reached Edges. A request that changes something is not repeated automatically: check in Edges whether it took effect before trying again.'
 					: 'Check the Base URL of the Edges credential and the network or proxy between n8n and Edges.',
 				itemIndex,
 			},

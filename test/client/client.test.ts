@@ -325,6 +325,30 @@ describe('Edges client over HTTP', () => {
 				.catch((e: unknown) => e);
 			expect(error).toBeInstanceOf(EdgesApiError);
 			expect(requestsTo(sim, 'POST', '/run/async')).toHaveLength(1);
+			// "Try again later" would start the run a second time: the error says to check first.
+			expect((error as EdgesApiError).mayHaveActed).toBe(true);
+			expect((error as EdgesApiError).hint).toMatch(/may have been carried out anyway/);
+			expect((error as EdgesApiError).hint).not.toMatch(/try again later/);
+		});
+
+		it('a failed read, or a refused write, did nothing: only those keep "try again later"', async () => {
+			const { client } = clientFor(sim, DEFAULT_API_KEY, { maxRetries: 0 });
+			sim.injectFaults({ pathPrefix: '/workspaces', count: 1, kind: 'status', status: 503 });
+			const read = (await client.getWorkspace().catch((e: unknown) => e)) as EdgesApiError;
+			expect(read.mayHaveActed).toBe(false);
+			expect(read.hint).toBe('Edges had an internal error; try again later.');
+			sim.injectFaults({
+				pathPrefix: `/actions/${PEOPLE}/run/async`,
+				count: 1,
+				kind: 'status',
+				status: 402,
+				label: 'NO_ACCESS',
+			});
+			const refused = (await client
+				.startAsyncRun(PEOPLE, { inputs: [profile('ada')] })
+				.catch((e: unknown) => e)) as EdgesApiError;
+			expect(refused.status).toBe(402);
+			expect(refused.mayHaveActed).toBe(false);
 		});
 
 		it('never repeats a run-starting POST whose connection dropped after Edges acted', async () => {

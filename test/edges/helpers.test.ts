@@ -1,6 +1,17 @@
 /** The pre-request checks and the pairing rules, on their own. */
-import { ACTION_CATALOG, searchActions } from '../../nodes/Edges/actionCatalog';
-import { indexInputs, needsRunInputs, pairOutputs } from '../../nodes/Edges/helpers/pairing';
+import {
+	ACTION_CATALOG,
+	pairingNote,
+	resultPairing,
+	searchActions,
+} from '../../nodes/Edges/actionCatalog';
+import { checkResultsCanBePaired } from '../../nodes/Edges/actions/action/wait';
+import {
+	MAX_INPUTS_READ_FOR_PAIRING,
+	indexInputs,
+	needsRunInputs,
+	pairOutputs,
+} from '../../nodes/Edges/helpers/pairing';
 import {
 	InputError,
 	buildInput,
@@ -10,6 +21,7 @@ import {
 	parseHeaders,
 } from '../../nodes/Edges/helpers/validation';
 import { ACTIONS } from '../simulator';
+import { inputIdentity, outputObject, sampleInput } from '../simulator/actions';
 
 describe('checkCron', () => {
 	it.each(['0 9 * * 1-5', '*/15 * * * *', '0 0 1 jan,jul *', '5,10 8-18/2 * * sun'])(
@@ -94,6 +106,76 @@ describe('action catalogue', () => {
 			expect(entry?.requiredFields).toEqual([...spec.inputFields]);
 		}
 		expect(searchActions('company').map((a) => a.slug)).toContain('linkedin-extract-company');
+	});
+
+	it('says which actions pair their results to items, and the simulator agrees', () => {
+		expect(resultPairing('linkedin-extract-people')).toBe('pairs');
+		expect(resultPairing('linkedin-search-people')).toBe('cannot');
+		expect(resultPairing('linkedin-extract-post-likers')).toBe('cannot');
+		expect(resultPairing('linkedin-extract-connections')).toBe('cannot');
+		expect(resultPairing('linkedin-extract-company')).toBe('unknown');
+		expect(resultPairing('some-new-action')).toBe('unknown');
+		// An action said to repeat a field does in the simulator; one said never to, repeats no input field.
+		for (const spec of Object.values(ACTIONS)) {
+			const entry = ACTION_CATALOG.find((a) => a.slug === spec.slug)!;
+			const input = sampleInput(spec, 1, 0);
+			const output = outputObject({
+				seed: 1,
+				spec,
+				input,
+				identity: inputIdentity(1, spec, input),
+				k: 0,
+				extractedAt: '2026-01-01T00:00:00.000Z',
+				parameters: {},
+			});
+			if (Array.isArray(entry.resultsRepeat)) {
+				for (const field of entry.resultsRepeat) expect(output[field]).toBe(input[field]);
+			}
+			if (entry.resultsRepeat === 'none') {
+				for (const field of spec.inputFields) expect(output).not.toHaveProperty(field);
+			}
+		}
+		const picker = ACTION_CATALOG.map((entry) => pairingNote(entry));
+		expect(picker).toContain('results name their input (linkedin_profile_url)');
+		expect(picker).toContain('results cannot be paired to items');
+	});
+});
+
+describe('checkResultsCanBePaired (before a Wait for Completion run starts)', () => {
+	it('refuses Results by Item for an action whose results never name their input, with the way out', () => {
+		expect(() => checkResultsCanBePaired('linkedin-search-people', 'outputs', [3])).toThrow(
+			'Results by Item cannot pair the results of linkedin-search-people to their items',
+		);
+		const error = (() => {
+			try {
+				checkResultsCanBePaired('linkedin-extract-post-likers', 'outputs', [2]);
+			} catch (caught) {
+				return caught as InputError;
+			}
+			return undefined;
+		})();
+		expect(error?.description).toContain('One Item per Result');
+	});
+	it('accepts one item per run, the other outputs, and actions that may pair', () => {
+		expect(() =>
+			checkResultsCanBePaired('linkedin-search-people', 'outputs', [1, 1]),
+		).not.toThrow();
+		expect(() => checkResultsCanBePaired('linkedin-search-people', 'results', [5])).not.toThrow();
+		expect(() => checkResultsCanBePaired('linkedin-search-people', 'run', [5])).not.toThrow();
+		expect(() => checkResultsCanBePaired('linkedin-extract-company', 'outputs', [5])).not.toThrow();
+		expect(() =>
+			checkResultsCanBePaired('linkedin-extract-people', 'outputs', [MAX_INPUTS_READ_FOR_PAIRING]),
+		).not.toThrow();
+	});
+	it('refuses Results by Item for a run too large to match results by input field', () => {
+		expect(() =>
+			checkResultsCanBePaired('linkedin-extract-people', 'outputs', [
+				100_000,
+				MAX_INPUTS_READ_FOR_PAIRING + 1,
+			]),
+		).toThrow(
+			'Results by Item pairs results to items in runs of at most 10,000 items; this run has 100,000',
+		);
 	});
 });
 

@@ -58,10 +58,13 @@ describe('Edges node operations', () => {
 			);
 			expect(paired(result)).toEqual([[{ item: 0 }, { item: 1 }, { item: 2 }]]);
 			const run = sim.run(json(result)[0].run_uid as string)!;
+			// One tag for the whole request, to find the run if Edges' answer to it is lost.
+			const tag = run.inputs[0].customData!.n8n_request;
+			expect(tag).toMatch(/^[0-9a-f]{12}$/);
 			expect(run.inputs.map((i) => [i.data.linkedin_profile_url, i.customData])).toEqual([
-				[profile('alice'), { crm_id: 'a', n8n_item: 0 }],
-				[profile('bob'), { crm_id: 'b', n8n_item: 1 }],
-				[profile('carol'), { crm_id: 'c', n8n_item: 2 }],
+				[profile('alice'), { crm_id: 'a', n8n_item: 0, n8n_request: tag }],
+				[profile('bob'), { crm_id: 'b', n8n_item: 1, n8n_request: tag }],
+				[profile('carol'), { crm_id: 'c', n8n_item: 2, n8n_request: tag }],
 			]);
 			expect(run.parameters).toEqual({ sections: true, max_results: 1 });
 			// Not an n8n webhook URL: no trigger secret added.
@@ -309,7 +312,10 @@ describe('Edges node operations', () => {
 				runUid: uid,
 				returnAll: true,
 			});
-			expect(json(inputs).map((i) => i.custom_data)).toEqual([{ n8n_item: 0 }, { n8n_item: 1 }]);
+			expect(json(inputs).map((i) => i.custom_data)).toEqual([
+				{ n8n_item: 0, n8n_request: expect.any(String) },
+				{ n8n_item: 1, n8n_request: expect.any(String) },
+			]);
 			const many = await runEdges(sim, {
 				resource: 'run',
 				operation: 'getMany',
@@ -349,7 +355,10 @@ describe('Edges node operations', () => {
 			});
 			expect(json(result)).toHaveLength(1);
 			expect(json(result)[0]).toEqual(
-				expect.objectContaining({ status: 'FAILED', custom_data: { n8n_item: 1 } }),
+				expect.objectContaining({
+					status: 'FAILED',
+					custom_data: { n8n_item: 1, n8n_request: expect.any(String) },
+				}),
 			);
 			expect((json(result)[0].last_error as { label: string }).label).toBe('LK_ERROR');
 		});

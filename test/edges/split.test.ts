@@ -43,12 +43,18 @@ it('splits 100,001 items into a run of 100,000 and a run of 1, in item order', a
 		const first = sim.run(runs[0].run_uid as string)!;
 		const second = sim.run(runs[1].run_uid as string)!;
 		expect(first.inputs).toHaveLength(100_000);
-		expect(first.inputs[99_999].customData).toEqual({ n8n_item: 99_999 });
+		const firstTag = first.inputs[0].customData!.n8n_request;
+		expect(first.inputs[99_999].customData).toEqual({ n8n_item: 99_999, n8n_request: firstTag });
 		expect(second.inputs).toHaveLength(1);
 		expect(second.inputs[0].data).toEqual({
 			linkedin_profile_url: 'https://www.linkedin.com/in/p100000/',
 		});
-		expect(second.inputs[0].customData).toEqual({ n8n_item: 100_000 });
+		// Each run has its own tag: a lost creation answer must point at one run, not two.
+		expect(second.inputs[0].customData).toEqual({
+			n8n_item: 100_000,
+			n8n_request: expect.stringMatching(/^[0-9a-f]{12}$/),
+		});
+		expect(second.inputs[0].customData!.n8n_request).not.toBe(firstTag);
 	} finally {
 		await sim.stop();
 	}

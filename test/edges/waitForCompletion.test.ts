@@ -9,6 +9,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { Edges } from '../../nodes/Edges/Edges.node';
 import { WaitingRunner } from '../helpers/waitingRunner';
 import { DEFAULT_API_KEY, EdgesSimulator } from '../simulator';
+import { searchUrl } from '../simulator/testkit';
 import { profile, runAsyncParams } from './support';
 
 const waitParams = (extra: INodeParameters = {}) =>
@@ -59,10 +60,11 @@ describe('Run Async › Wait for Completion in n8n-core', () => {
 		// The run was started with the resume URL and on:"final".
 		const run = sim.run(runUid)!;
 		expect(run.callback).toEqual(expect.objectContaining({ url: runner.resumeUrl, on: 'final' }));
+		const tag = expect.stringMatching(/^[0-9a-f]{12}$/);
 		expect(run.inputs.map((i) => i.customData)).toEqual([
-			{ n8n_item: 0 },
-			{ n8n_item: 1 },
-			{ n8n_item: 2 },
+			{ n8n_item: 0, n8n_request: tag },
+			{ n8n_item: 1, n8n_request: tag },
+			{ n8n_item: 2, n8n_request: tag },
 		]);
 		expect(runner.customData.edges_runs).toBe(`${runUid}@0-2`);
 
@@ -264,6 +266,30 @@ describe('Run Async › Wait for Completion in n8n-core', () => {
 			expect(new Set(deliveries.map((d) => d.status))).toEqual(new Set([409]));
 		});
 
+		it('One Item per Result: one item per result, paired to the item it came from', async () => {
+			const { result, runUid } = await runEndingAtOnce(
+				'SUCCEEDED',
+				waitParams({ waitOutput: 'results' }),
+				[{ url: profile('alice') }, { url: profile('bob') }],
+			);
+			expect(runner.status).toBe('finished');
+			expect(result.error).toBeUndefined();
+			const items = result.outputs[0];
+			expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+			expect(items.map((item) => item.json.linkedin_profile_url)).toEqual([
+				profile('alice'),
+				profile('bob'),
+			]);
+			expect(items.map((item) => item.json._edges)).toEqual(
+				[0, 1].map((item) => ({
+					run_uid: runUid,
+					status: 'SUCCEEDED',
+					item,
+					paired_by: 'input_value',
+				})),
+			);
+		});
+
 		it("a FAILED run fails the node with Edges' error, as after a callback", async () => {
 			const { result, runUid } = await runEndingAtOnce(
 				'FAILED',
@@ -288,6 +314,192 @@ describe('Run Async › Wait for Completion in n8n-core', () => {
 					expect.objectContaining({ run_uid: runUid, status: 'FAILED', error_label: 'LK_ERROR' }),
 				);
 			}
+		});
+	});
+
+	describe('results that do not say which input they came from (issue 14.2)', () => {
+		const threeProfiles = [
+			{ url: profile('alice') },
+			{ url: profile('bob') },
+			{ url: profile('carol') },
+		];
+
+		it('Results by Item fails the node with the way out, instead of results: [] for every item', async () => {
+			// Edges' results of this run carry none of their input's fields: nothing links them to an item.
+			sim.hideInputInOutputs(true);
+			const { runUid } = await startWaiting(waitParams(), threeProfiles);
+			await sim.finishRun(runUid, { status: 'SUCCEEDED' });
+			await runner.waitForFinish();
+
+			expect(runner.status).toBe('failed');
+			const [error] = runner.webhookErrors;
+			expect(error.message).toBe(
+				`3 of the 3 results of Edges run ${runUid} do not say which input they came from, so Results by Item cannot give them to their items`,
+			);
+			const description = (error as { description?: string }).description ?? '';
+			expect(description).toContain('One Item per Result');
+			expect(description).toContain(runUid);
+			expect(description).toContain('Loop Over Items');
+		});
+
+		it('with continue on fail: one error item per input item, naming the run and the way out', async () => {
+			sim.hideInputInOutputs(true);
+			const { runUid } = await startWaiting(waitParams(), threeProfiles, true);
+			await sim.finishRun(runUid, { status: 'SUCCEEDED' });
+			const finished = await runner.waitForFinish();
+
+			expect(runner.status).toBe('finished');
+			const items = finished.outputs[0];
+			expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+			for (const item of items) {
+				expect(item.json).toEqual(
+					expect.objectContaining({
+						run_uid: runUid,
+						status: 'SUCCEEDED',
+						output_count: 3,
+						unpaired_result_count: 3,
+						error: expect.stringContaining('do not say which input they came from'),
+						description: expect.stringContaining('One Item per Result'),
+					}),
+				);
+				// No empty list that a Split Out would silently turn into nothing.
+				expect(item.json).not.toHaveProperty('results');
+			}
+		});
+
+		it('two items with the same input: their results cannot be told apart, and the node says so', async () => {
+			const { runUid } = await startWaiting(waitParams(), [
+				{ url: profile('alice') },
+				{ url: profile('alice') },
+				{ url: profile('bob') },
+			]);
+			await sim.finishRun(runUid, { status: 'SUCCEEDED' });
+			await runner.waitForFinish();
+			expect(runner.status).toBe('failed');
+			expect(runner.webhookErrors[0].message).toBe(
+				`2 of the 3 results of Edges run ${runUid} do not say which input they came from, so Results by Item cannot give them to their items`,
+			);
+		});
+
+		it('One Item per Result: every result of the run is its own item, with its item index when known', async () => {
+			const { runUid } = await startWaiting(waitParams({ waitOutput: 'results' }), [
+				{ url: profile('alice') },
+				{ url: profile('alice') },
+				{ url: profile('bob') },
+			]);
+			await sim.finishRun(runUid, { status: 'SUCCEEDED' });
+			const finished = await runner.waitForFinish();
+			expect(finished.error).toBeUndefined();
+			const items = finished.outputs[0].map((item) => item.json);
+			expect(items).toHaveLength(3);
+			// Alice's two results match two inputs; Bob's matches one.
+			const byUrl = (url: string) => items.filter((json) => json.linkedin_profile_url === url);
+			for (const json of byUrl(profile('alice'))) {
+				expect(json._edges).toEqual({
+					run_uid: runUid,
+					status: 'SUCCEEDED',
+					item: null,
+					paired_by: null,
+				});
+			}
+			expect(byUrl(profile('alice'))).toHaveLength(2);
+			expect(byUrl(profile('bob'))[0]._edges).toEqual({
+				run_uid: runUid,
+				status: 'SUCCEEDED',
+				item: 2,
+				paired_by: 'input_value',
+			});
+		});
+
+		it('One Item per Result with results that name no input: all of them, none hidden', async () => {
+			sim.hideInputInOutputs(true);
+			const { runUid } = await startWaiting(waitParams({ waitOutput: 'results' }), threeProfiles);
+			await sim.finishRun(runUid, { status: 'SUCCEEDED' });
+			const finished = await runner.waitForFinish();
+			expect(finished.error).toBeUndefined();
+			const items = finished.outputs[0].map((item) => item.json);
+			expect(items.map((json) => json.linkedin_profile_handle).sort()).toEqual([
+				'alice',
+				'bob',
+				'carol',
+			]);
+			for (const json of items) expect(json).not.toHaveProperty('linkedin_profile_url');
+			for (const json of items) {
+				expect(json._edges).toEqual(
+					expect.objectContaining({ run_uid: runUid, item: null, paired_by: null }),
+				);
+			}
+		});
+
+		it('One Item per Result of a PARTIAL_SUCCEEDED run: the failed input is an item too', async () => {
+			const { runUid } = await startWaiting(waitParams({ waitOutput: 'results' }), threeProfiles);
+			await sim.finishRun(runUid, { status: 'PARTIAL_SUCCEEDED' });
+			const finished = await runner.waitForFinish();
+			const items = finished.outputs[0].map((item) => item.json);
+			expect(items.map((json) => json.linkedin_profile_url ?? null)).toEqual([
+				profile('bob'),
+				profile('carol'),
+				null,
+			]);
+			expect(items[2]).toEqual({
+				_edges: { run_uid: runUid, status: 'PARTIAL_SUCCEEDED', item: 0, paired_by: 'custom_data' },
+				input_status: 'FAILED',
+				input_error: expect.objectContaining({ label: 'LK_ERROR' }),
+			});
+		});
+
+		it('a search with several items and Results by Item is refused before any run starts', async () => {
+			runner = await WaitingRunner.start({
+				nodeType: new Edges(),
+				parameters: runAsyncParams(
+					'linkedin-search-people',
+					{ waitForCompletion: true, waitOutput: 'outputs', maxWait: 2, maxWaitUnit: 'hours' },
+					'linkedin_people_search_url',
+				),
+				input: [{ url: searchUrl('cto', 2) }, { url: searchUrl('cfo', 3) }],
+				credentials: { apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl },
+			});
+			const result = await runner.runUntilWait();
+			expect(result.error?.message).toBe(
+				'Results by Item cannot pair the results of linkedin-search-people to their items',
+			);
+			expect((result.error as { description?: string }).description).toContain(
+				'One Item per Result',
+			);
+			expect(sim.requests.filter((r) => r.method === 'POST')).toEqual([]);
+		});
+
+		it('a search with One Item per Result gives every result of every input', async () => {
+			const { runUid } = await startWaiting(
+				runAsyncParams(
+					'linkedin-search-people',
+					{ waitForCompletion: true, waitOutput: 'results', maxWait: 2, maxWaitUnit: 'hours' },
+					'linkedin_people_search_url',
+				),
+				[{ url: searchUrl('cto', 2) }, { url: searchUrl('cfo', 3) }],
+			);
+			await sim.finishRun(runUid, { status: 'SUCCEEDED' });
+			const finished = await runner.waitForFinish();
+			expect(finished.error).toBeUndefined();
+			const items = finished.outputs[0].map((item) => item.json);
+			expect(items).toHaveLength(5);
+			expect(new Set(items.map((json) => json.linkedin_profile_id)).size).toBe(5);
+			for (const json of items) expect(json._edges).toMatchObject({ run_uid: runUid, item: null });
+		});
+
+		it('a search with one item pairs: Results by Item gives that item all its results', async () => {
+			const { runUid } = await startWaiting(
+				runAsyncParams(
+					'linkedin-search-people',
+					{ waitForCompletion: true, waitOutput: 'outputs', maxWait: 2, maxWaitUnit: 'hours' },
+					'linkedin_people_search_url',
+				),
+				[{ url: searchUrl('cto', 4) }],
+			);
+			await sim.finishRun(runUid, { status: 'SUCCEEDED' });
+			const finished = await runner.waitForFinish();
+			expect(finished.outputs[0]).toHaveLength(1);
+			expect(finished.outputs[0][0].json).toMatchObject({ run_uid: runUid, result_count: 4 });
 		});
 	});
 

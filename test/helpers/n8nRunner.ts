@@ -167,6 +167,8 @@ export interface RunNodeOptions {
 	/** JSON of the items fed to the node. Default: one empty item. */
 	input?: IDataObject[];
 	credentials?: { apiKey: string; baseUrl: string };
+	/** Credentials of other types, by type name (e.g. the trigger's callback secret). */
+	otherCredentials?: Record<string, ICredentialDataDecryptedObject>;
 	continueOnFail?: boolean;
 	typeVersion?: number;
 	/** URLs n8n would give the node (resume URL, webhook URL). */
@@ -234,9 +236,10 @@ export function additionalDataFor(
 	const base = options.urls?.instanceBaseUrl ?? 'http://127.0.0.1:5678/';
 	const additionalData = {
 		executionId,
-		credentialsHelper: new TestCredentialsHelper(
-			options.credentials ? { edgesApi: options.credentials } : {},
-		),
+		credentialsHelper: new TestCredentialsHelper({
+			...options.otherCredentials,
+			...(options.credentials ? { edgesApi: options.credentials } : {}),
+		}),
 		hooks: new ExecutionLifecycleHooks('manual', executionId, workflowData),
 		currentNodeExecutionIndex: 0,
 		restApiUrl: `${base}rest`,

@@ -21,6 +21,7 @@ import type { AddressInfo } from 'node:net';
 import { HookContext, WebhookContext } from 'n8n-core';
 import {
 	Workflow,
+	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type INode,
 	type INodeExecutionData,
@@ -42,6 +43,10 @@ export interface HarnessOptions {
 	nodeType: INodeType;
 	parameters: INodeParameters;
 	credentials: { apiKey: string; baseUrl: string };
+	/** Credentials of other types the node has selected, by type name (e.g. edgesCallbackSecretApi). */
+	otherCredentials?: Record<string, ICredentialDataDecryptedObject>;
+	/** The node's version in the workflow (default 1, what workflows saved before version 2 carry). */
+	typeVersion?: number;
 	/** Static data saved by a previous harness (a restart), as n8n keeps it in the database. */
 	staticData?: string;
 	/** Listen on this port (a restart keeps the URL Edges calls); default: any free port. */
@@ -86,10 +91,18 @@ export class WebhookHarness {
 			id: 'edges-trigger-node',
 			name: TRIGGER_NODE_NAME,
 			type: typeName,
-			typeVersion: 1,
+			typeVersion: options.typeVersion ?? 1,
 			position: [0, 0],
 			parameters: options.parameters,
-			credentials: { edgesApi: { id: '1', name: 'Edges account' } },
+			credentials: {
+				edgesApi: { id: '1', name: 'Edges account' },
+				...Object.fromEntries(
+					Object.keys(options.otherCredentials ?? {}).map((type, index) => [
+						type,
+						{ id: String(index + 2), name: `${type} credential` },
+					]),
+				),
+			},
 			webhookId: options.webhookId ?? 'b4c3a3e4-8f0e-4c55-9a47-5d1f1f1a7e01',
 		};
 		this.workflowData = {
@@ -176,6 +189,11 @@ export class WebhookHarness {
 		this.restarts++;
 	}
 
+	/** Changes a credential's data, as the user does in n8n; the next request reads the new data. */
+	updateCredential(type: string, data: ICredentialDataDecryptedObject): void {
+		this.options.otherCredentials = { ...this.options.otherCredentials, [type]: data };
+	}
+
 	/** What n8n does on activation (and at every start): checkExists, then create when it said false. */
 	async activate(activation: WorkflowActivateMode = 'activate'): Promise<{ existed: boolean }> {
 		const existed = await this.runLifecycle('checkExists', activation);
@@ -233,6 +251,7 @@ export class WebhookHarness {
 				nodeType: this.options.nodeType,
 				parameters: this.options.parameters,
 				credentials: this.options.credentials,
+				otherCredentials: this.options.otherCredentials,
 				urls: {
 					instanceBaseUrl: `${this.baseUrl}/`,
 					webhookBaseUrl: `${this.baseUrl}/webhook`,

@@ -268,6 +268,8 @@ export interface OutputContext {
 	parameters: Record<string, unknown>;
 	/** Pad each output's JSON to about this many bytes. */
 	outputBytes?: number;
+	/** Fields left out of the output (`hideInputInOutputs`: results that do not repeat their input). */
+	omitFields?: readonly string[];
 }
 
 /**
@@ -277,6 +279,7 @@ export interface OutputContext {
  */
 export function outputJson(ctx: OutputContext): string {
 	const value = outputValue(ctx);
+	if (ctx.omitFields) for (const field of ctx.omitFields) delete value[field];
 	const json = stringify(value);
 	if (!ctx.outputBytes || json.length >= ctx.outputBytes) return json;
 	const missing = ctx.outputBytes - json.length;
@@ -287,7 +290,7 @@ export function outputJson(ctx: OutputContext): string {
 
 /** One output as an object (callbacks carry objects; the outputs endpoint uses `outputJson`). */
 export function outputObject(ctx: OutputContext): Record<string, unknown> {
-	if (!ctx.outputBytes) return outputValue(ctx);
+	if (!ctx.outputBytes && !ctx.omitFields) return outputValue(ctx);
 	return JSON.parse(outputJson(ctx)) as Record<string, unknown>;
 }
 

@@ -215,6 +215,7 @@ export class EdgesSimulator {
 	private readonly buckets = new Map<string, TokenBucket>();
 	private holding = false;
 	private endOnCreation: ForcedRunEnd | null = null;
+	private inputHiddenInOutputs = false;
 	private stopped = false;
 	private seq = 0;
 	private runIdCounter = 1000;
@@ -485,6 +486,23 @@ export class EdgesSimulator {
 		this.endOnCreation = status;
 	}
 
+	/**
+	 * From now on, every output (outputs endpoint, live answers, callback results) leaves out the fields named
+	 * like its action's input fields, e.g. `linkedin_profile_url` of linkedin-extract-people; `false` undoes
+	 * it. Models an action whose results do not repeat their input (most real actions: a search result is a
+	 * person found, not the search URL), so tests can check what readers do with results that cannot be
+	 * matched back to the input that produced them.
+	 */
+	hideInputInOutputs(hide: boolean): void {
+		this.inputHiddenInOutputs = hide;
+	}
+
+	private omittedOutputFields(spec: ActionSpec): readonly string[] | undefined {
+		return this.inputHiddenInOutputs
+			? [...spec.inputFields, ...spec.optionalInputFields]
+			: undefined;
+	}
+
 	/** The synchronous part of `finishRun`: the run ends now, its callbacks are dispatched. */
 	private endRunNow(run: RunState, forced: ForcedRunEnd | undefined): void {
 		this.materialize(run);
@@ -572,18 +590,8 @@ export class EdgesSimulator {
 			req.socket.destroy();
 			return;
 		}
-		if (fault?.kind === 'status') {
-			const headers: Record<string, string> = {};
-			if (fault.retryAfter !== undefined) headers['Retry-After'] = fault.retryAfter;
-			if (fault.status === 429 && apiPath.startsWith('/runs'))
-				headers['X-RateLimit-Type'] = '/v1/runs/outputs';
-			const body = errorBody(
-				fault.status,
-				fault.label ?? labelForStatus(fault.status),
-				`Injected fault: HTTP ${fault.status}`,
-				this.errorRef(),
-			);
-			this.write(res, log, { status: fault.status, headers, body: JSON.stringify(body) });
+		if (fault?.kind === 'status' && fault.phase !== 'after') {
+			this.answerFault(res, log, apiPath, fault);
 			req.resume();
 			return;
 		}
@@ -599,6 +607,11 @@ export class EdgesSimulator {
 		}
 		if (this.stopped) return;
 
+		if (fault?.kind === 'status') {
+			// phase 'after': whatever the request did stays done; only the answer is lost.
+			this.answerFault(res, log, apiPath, fault);
+			return;
+		}
 		if (fault?.kind === 'reset') {
 			log.status = 0;
 			req.socket.destroy();
@@ -622,6 +635,25 @@ export class EdgesSimulator {
 			return;
 		}
 		this.write(res, log, answer);
+	}
+
+	private answerFault(
+		res: http.ServerResponse,
+		log: LoggedRequest,
+		apiPath: string,
+		fault: Extract<FaultRule, { kind: 'status' }>,
+	): void {
+		const headers: Record<string, string> = {};
+		if (fault.retryAfter !== undefined) headers['Retry-After'] = fault.retryAfter;
+		if (fault.status === 429 && apiPath.startsWith('/runs'))
+			headers['X-RateLimit-Type'] = '/v1/runs/outputs';
+		const body = errorBody(
+			fault.status,
+			fault.label ?? labelForStatus(fault.status),
+			`Injected fault: HTTP ${fault.status}`,
+			this.errorRef(),
+		);
+		this.write(res, log, { status: fault.status, headers, body: JSON.stringify(body) });
 	}
 
 	private write(res: http.ServerResponse, log: LoggedRequest, answer: Answer): void {
@@ -1063,6 +1095,7 @@ export class EdgesSimulator {
 			extractedAt: iso(producedAt),
 			parameters: run.parameters,
 			outputBytes: run.outputBytes,
+			omitFields: this.omittedOutputFields(run.spec),
 		});
 	}
 
@@ -1515,6 +1548,7 @@ export class EdgesSimulator {
 							extractedAt: iso(now),
 							parameters: run.parameters,
 							outputBytes: run.outputBytes,
+							omitFields: this.omittedOutputFields(spec),
 						}),
 					);
 				}

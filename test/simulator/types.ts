@@ -157,7 +157,10 @@ interface FaultMatch {
 
 /**
  * A fault for the next `count` matching API requests.
- * - `status`: answered at once with this status in Edges' error format; the request is NOT processed.
+ * - `status`: answered with this status in Edges' error format. With `phase: 'before'` (the default) the
+ *   request is NOT processed; with `phase: 'after'` it is processed first (a run is started, a schedule is
+ *   created) and the answer is replaced by the error: an Edges that failed after acting, the case where a
+ *   client must not repeat the request.
  * - `truncate`: processed normally, but a 2xx body is cut in half and the connection closed.
  * - `delay`: processed normally, the answer is held `ms` first (a client timeout then fires after the
  *   server has acted, like a slow real API).
@@ -173,6 +176,8 @@ export type FaultRule = FaultMatch &
 				retryAfter?: string;
 				/** error_label of the body; default STATUS_429 for 429, INTERNAL_ERROR for 5xx, STATUS_<n> else. */
 				label?: string;
+				/** Whether the request is processed before the error is answered; default `before` (it is not). */
+				phase?: 'before' | 'after';
 		  }
 		| { kind: 'truncate' }
 		| { kind: 'delay'; ms: number }

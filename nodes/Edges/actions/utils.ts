@@ -12,6 +12,7 @@ import {
 } from 'n8n-workflow';
 
 import { toNodeError } from '../../shared/nodeErrors';
+import { UncertainStartError } from '../helpers/uncertainStart';
 import { InputError } from '../helpers/validation';
 
 /** Maps our pre-request InputError to a NodeOperationError; everything else as the shared module does. */
@@ -20,6 +21,13 @@ export function nodeErrorFor(
 	error: unknown,
 	itemIndex = 0,
 ): NodeOperationError | NodeApiError {
+	if (error instanceof UncertainStartError) {
+		// Edges' own error (status, label, reference) stays the details; what to do about it is ours.
+		const nodeError = toNodeError(node, error.original, itemIndex);
+		nodeError.message = error.message;
+		nodeError.description = error.description;
+		return nodeError;
+	}
 	if (error instanceof InputError) {
 		return new NodeOperationError(node, error.message, {
 			itemIndex: error.itemIndex ?? itemIndex,
@@ -38,6 +46,10 @@ export function errorItem(
 ): INodeExecutionData {
 	const nodeError = nodeErrorFor(node, error);
 	const json: IDataObject = { error: nodeError.message, ...extra };
+	if (error instanceof UncertainStartError && error.found) {
+		json[error.found.kind === 'run' ? 'existing_run_uid' : 'existing_schedule_uid'] =
+			error.found.uid;
+	}
 	if (nodeError.description) json.description = nodeError.description;
 	const context = (nodeError as { context?: IDataObject }).context;
 	if (context?.data && typeof context.data === 'object') json.details = context.data as IDataObject;

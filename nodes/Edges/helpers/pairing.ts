@@ -10,8 +10,10 @@
  * 4. the output repeats an input field with a value that only one input of the run has (extract actions
  *    echo the URL they read, e.g. `linkedin_profile_url`; compared without scheme, `www.`, query and
  *    trailing slash, case-insensitively): pair to that input's item;
- * 5. otherwise the output is paired to every item of the run (a pairedItem array) and says so in
- *    `edges_pairing: "all_items_of_run"`, so nobody mistakes a guess for a match.
+ * 5. otherwise the output is unpaired: `all_items_of_run`, paired to every item of the run, so nobody
+ *    mistakes a guess for a match. Wait for Completion's Results by Item then fails with the way out (One
+ *    Item per Result gives such results with `item: null`); which catalogued actions can pair at all is in
+ *    ../actionCatalog.ts (`resultsRepeat`).
  * No n8n imports.
  */
 import { itemIndexOf, isPlainObject } from './validation';

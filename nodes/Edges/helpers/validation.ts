@@ -24,6 +24,14 @@ export class InputError extends Error {
  */
 export const ITEM_TAG = 'n8n_item';
 
+/**
+ * The key of the tag every input of an async run also carries, new for each request that starts a run, so
+ * that the run can be found when the answer to that request is lost (./uncertainStart.ts).
+ */
+export const START_TAG = 'n8n_request';
+
+const RESERVED_KEYS = [ITEM_TAG, START_TAG];
+
 /** Edges' documented limits (edges-api.md §5). */
 export const MAX_ASYNC_INPUTS = 100_000;
 export const MAX_SCHEDULE_INPUTS = 100;
@@ -221,10 +229,13 @@ export function buildInput(args: {
 	}
 	const fromFields = isPlainObject(args.fields.custom_data) ? args.fields.custom_data : {};
 	const userCustomData = { ...fromFields, ...args.customData };
-	if (Object.prototype.hasOwnProperty.call(userCustomData, ITEM_TAG)) {
-		throw new InputError(`Custom data of item ${itemIndex} uses the key "${ITEM_TAG}"`, {
+	const reserved = RESERVED_KEYS.find((key) =>
+		Object.prototype.hasOwnProperty.call(userCustomData, key),
+	);
+	if (reserved) {
+		throw new InputError(`Custom data of item ${itemIndex} uses the key "${reserved}"`, {
 			itemIndex,
-			description: `The node puts "${ITEM_TAG}" in custom_data to pair results back to their n8n items. Rename your key.`,
+			description: `The node puts "${ITEM_TAG}" and "${START_TAG}" in custom_data, to pair results back to their n8n items and to find a run whose start was not confirmed. Rename your key.`,
 		});
 	}
 	return { ...fields, custom_data: { ...userCustomData, [ITEM_TAG]: itemIndex } };

@@ -188,6 +188,18 @@ export class EdgesClient {
 		this.now = options.now ?? Date.now;
 	}
 
+	/** The same client with other retry or timeout settings (e.g. a quick check that must not linger). */
+	withOptions(options: { retry?: Partial<RetryPolicy>; timeoutMs?: number }): EdgesClient {
+		return new EdgesClient({
+			baseUrl: this.baseUrl,
+			transport: this.transport,
+			pacer: this.pacer,
+			now: this.now,
+			retry: { ...this.retry, ...options.retry },
+			timeoutMs: options.timeoutMs ?? this.timeoutMs,
+		});
+	}
+
 	// ---- Actions (edges-api.md §2.1) -------------------------------------------------------------
 
 	/**
@@ -509,7 +521,7 @@ export class EdgesClient {
 				return { data: checked.data, status: response.status, headers: response.headers };
 			}
 
-			const apiError = apiErrorFrom(response, endpoint, this.now());
+			const apiError = apiErrorFrom(response, endpoint, this.now(), args.kind === 'write');
 			// Writes are repeated only after a 429, which is a refusal: Edges did nothing.
 			const retryable =
 				args.kind === 'read' ? isRetryableStatus(response.status) : response.status === 429;
@@ -559,7 +571,12 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; re
 }
 
 /** Turns a non-2xx answer into an EdgesApiError, reading Edges' error body when there is one. */
-function apiErrorFrom(response: HttpResponse, endpoint: string, now: number): EdgesApiError {
+function apiErrorFrom(
+	response: HttpResponse,
+	endpoint: string,
+	now: number,
+	isWrite: boolean,
+): EdgesApiError {
 	const parsed = parseJson(response.text);
 	const body = parsed.ok ? errorBodySchema.safeParse(parsed.value) : undefined;
 	const fields = body?.success ? body.data : {};
@@ -584,6 +601,8 @@ function apiErrorFrom(response: HttpResponse, endpoint: string, now: number): Ed
 		ref: fields.error_ref,
 		params: fields.params ?? undefined,
 		retryAfterSeconds: waitMs !== undefined ? waitMs / 1000 : undefined,
+		// 4xx other than 408 are refusals: Edges checked the request and did nothing.
+		mayHaveActed: isWrite && (response.status >= 500 || response.status === 408),
 	});
 }
 

@@ -18,6 +18,12 @@ export class EdgesApiError extends Error {
 	readonly endpoint: string;
 	/** Seconds Edges asked us to wait (Retry-After), when it said. */
 	readonly retryAfterSeconds?: number;
+	/**
+	 * True for a failed write (POST) whose answer does not prove Edges did nothing: a 5xx or a 408 can come
+	 * after the run was started or the schedule created. Such a request is never repeated on its own, and
+	 * must not be repeated by a person without checking first.
+	 */
+	readonly mayHaveActed: boolean;
 
 	constructor(args: {
 		status: number;
@@ -28,6 +34,7 @@ export class EdgesApiError extends Error {
 		ref?: string;
 		params?: Record<string, unknown>;
 		retryAfterSeconds?: number;
+		mayHaveActed?: boolean;
 	}) {
 		super(args.message);
 		this.status = args.status;
@@ -37,6 +44,7 @@ export class EdgesApiError extends Error {
 		this.ref = args.ref;
 		this.params = args.params;
 		this.retryAfterSeconds = args.retryAfterSeconds;
+		this.mayHaveActed = args.mayHaveActed ?? false;
 	}
 
 	/** A one-line explanation a non-developer can act on, for the common statuses. */
@@ -49,6 +57,10 @@ export class EdgesApiError extends Error {
 			return 'Edges does not know this resource in the workspace of this API key.';
 		if (this.status === 429)
 			return 'Edges rate limit reached; wait and try again, or lower the request rate.';
+		// "Try again later" is only safe for a request that changes nothing: repeating one that may have
+		// started a run starts a second one and spends its credits twice.
+		if (this.mayHaveActed)
+			return 'Edges answered an error after the request reached it, so it may have been carried out anyway: check before repeating it, or it may be done twice.';
 		if (this.status >= 500) return 'Edges had an internal error; try again later.';
 		return undefined;
 	}

@@ -136,6 +136,7 @@ export const scheduleSchema = z
 		timezone: nullableString,
 		next_execution_at: nullableString,
 		last_executed_at: nullableString,
+		created_at: nullableString,
 	})
 	.passthrough();
 export type Schedule = z.infer<typeof scheduleSchema>;

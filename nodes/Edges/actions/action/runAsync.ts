@@ -7,8 +7,10 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import type { AsyncRunCreated } from '../../../shared/client';
 import { edgesClientFor } from '../../../shared/transport';
+import { UncertainStartError, newStartTag, startFailure } from '../../helpers/uncertainStart';
 import {
 	MAX_ASYNC_INPUTS,
+	START_TAG,
 	buildInput,
 	chunk,
 	parseJsonObject,
@@ -18,11 +20,13 @@ import { errorItem, nodeErrorFor, pairedTo } from '../utils';
 import { getActionSlug, readInputFields, readRunOptions, runOptions } from './shared';
 import {
 	checkCanWait,
+	checkResultsCanBePaired,
 	itemsForEndedRuns,
 	maxWaitMs,
 	parkUntilCallback,
 	resumeUrlFor,
 	runsEndedBeforeParking,
+	waitOutputOf,
 	type WaitedRun,
 } from './wait';
 
@@ -51,12 +55,19 @@ export const description: INodeProperties[] = [
 		name: 'waitOutput',
 		type: 'options',
 		default: 'outputs',
+		hint: 'Results by Item needs results that say which item they came from: always true for one incoming item, and for actions whose results repeat their input (LinkedIn: Extract People). Searches, post likers and commenters, Sales Navigator lists and connections cannot be paired: choose One Item per Result.',
 		options: [
 			{
 				name: 'Results by Item',
 				value: 'outputs',
 				description:
-					'One item per incoming item, with the results its input produced in "results" (use Split Out for one item per result)',
+					'One item per incoming item, with the results its input produced in "results" (use Split Out for one item per result). Fails with an explanation when Edges\' results do not say which input they came from.',
+			},
+			{
+				name: 'One Item per Result',
+				value: 'results',
+				description:
+					'Every result of the run as its own item, with "_edges.item" the index of the incoming item it came from (null when Edges\' result does not say), then one item per failed input',
 			},
 			{
 				name: 'Run Summary',
@@ -155,6 +166,11 @@ export async function execute(
 	if (wait) {
 		try {
 			checkCanWait(this, batches.length);
+			checkResultsCanBePaired(
+				slug,
+				waitOutputOf(this.getNodeParameter('waitOutput', 0, 'outputs')),
+				batches.map((batch) => batch.inputs.length),
+			);
 			waitMs = maxWaitMs(this);
 			callback = { url: resumeUrlFor(this), on: 'final' };
 		} catch (error) {
@@ -166,6 +182,10 @@ export async function execute(
 	const started: Array<WaitedRun & { action: string }> = [];
 	for (const batch of batches) {
 		const pairedItem = pairedTo(batch.itemIndexes);
+		const tag = newStartTag();
+		for (const input of batch.inputs)
+			(input.custom_data as Record<string, unknown>)[START_TAG] = tag;
+		const sentAt = Date.now();
 		let created: AsyncRunCreated;
 		try {
 			created = await client.startAsyncRun(slug, {
@@ -175,7 +195,8 @@ export async function execute(
 				identity_ids: options.identity_ids,
 				callback,
 			});
-		} catch (error) {
+		} catch (failure) {
+			const error = await startFailure(client, { mode: 'async', slug, sentAt, tag }, failure);
 			const nodeError = nodeErrorFor(node, error, batch.itemIndexes[0]);
 			if (started.length > 0) {
 				nodeError.description = [
@@ -186,7 +207,13 @@ export async function execute(
 					.join(' ');
 			}
 			if (!continueOnFail) throw nodeError;
-			out.push(errorItem(node, nodeError, pairedItem));
+			out.push(
+				errorItem(node, nodeError, pairedItem, {
+					...(error instanceof UncertainStartError && error.found
+						? { existing_run_uid: error.found.uid }
+						: {}),
+				}),
+			);
 			continue;
 		}
 		const first = batch.itemIndexes[0];
@@ -203,7 +230,7 @@ export async function execute(
 		if (ended) {
 			try {
 				return await itemsForEndedRuns(node, client, started, ended, {
-					withOutputs: (this.getNodeParameter('waitOutput', 0, 'outputs') as string) === 'outputs',
+					output: waitOutputOf(this.getNodeParameter('waitOutput', 0, 'outputs')),
 					continueOnFail: this.continueOnFail(),
 				});
 			} catch (error) {

@@ -10,6 +10,7 @@ import type {
 } from 'n8n-workflow';
 
 import { edgesClientFor } from '../../../shared/transport';
+import { startFailure } from '../../helpers/uncertainStart';
 import { buildInput, parseJsonObject } from '../../helpers/validation';
 import { forEachItem, resultLimit, returnAllOrLimit, toDataObject } from '../utils';
 import { getActionSlug, readInputFields } from './shared';
@@ -54,15 +55,21 @@ export async function execute(
 		const parameters = parseJsonObject(liveOptions.parameters, 'Parameters', i);
 		const limit = resultLimit(this, i);
 		const results: IDataObject[] = [];
-		for await (const page of client.iterateLive(slug, {
-			input,
-			parameters: Object.keys(parameters).length ? parameters : undefined,
-		})) {
-			for (const result of Array.isArray(page) ? page : [page]) {
+		const sentAt = Date.now();
+		try {
+			for await (const page of client.iterateLive(slug, {
+				input,
+				parameters: Object.keys(parameters).length ? parameters : undefined,
+			})) {
+				for (const result of Array.isArray(page) ? page : [page]) {
+					if (results.length >= limit) break;
+					results.push(toDataObject(result));
+				}
 				if (results.length >= limit) break;
-				results.push(toDataObject(result));
 			}
-			if (results.length >= limit) break;
+		} catch (error) {
+			// A live call that may have run has cost its credits, and its results cannot be read again.
+			throw await startFailure(client, { mode: 'live', slug, sentAt, input }, error);
 		}
 		return results;
 	});

@@ -9,8 +9,9 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { scheduleUidOf } from '../../../shared/client';
+import { scheduleUidOf, type ScheduleCreated } from '../../../shared/client';
 import { edgesClientFor } from '../../../shared/transport';
+import { startFailure } from '../../helpers/uncertainStart';
 import {
 	InputError,
 	MAX_SCHEDULE_INPUTS,
@@ -105,17 +106,27 @@ export async function execute(
 			});
 		});
 		const client = await edgesClientFor(this);
-		const created = await client.scheduleRun(slug, {
-			inputs,
-			parameters: options.parameters,
-			identity_mode: options.identity_mode,
-			identity_ids: options.identity_ids,
-			callback: options.callback,
-			cron,
-			timezone,
-			schedule_at: scheduleAt,
-			name,
-		});
+		const sentAt = Date.now();
+		let created: ScheduleCreated;
+		try {
+			created = await client.scheduleRun(slug, {
+				inputs,
+				parameters: options.parameters,
+				identity_mode: options.identity_mode,
+				identity_ids: options.identity_ids,
+				callback: options.callback,
+				cron,
+				timezone,
+				schedule_at: scheduleAt,
+				name,
+			});
+		} catch (error) {
+			throw await startFailure(
+				client,
+				{ mode: 'schedule', slug, sentAt, cron, timezone, name },
+				error,
+			);
+		}
 		return [
 			{
 				json: { ...created, schedule_uid: scheduleUidOf(created), input_count: inputs.length },

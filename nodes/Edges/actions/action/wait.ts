@@ -30,7 +30,8 @@
  *   (`addPairedItemLineage`: item k is paired to input item k), whatever pairedItem the node set. So both
  *   the callback output and the timeout output are exactly one item per input item, in order; each item
  *   holds the results its input produced (`results`), which a Split Out node turns into one item each
- *   with the pairing kept.
+ *   with the pairing kept. "One Item per Result" is the exception: it cannot keep n8n's pairing after a
+ *   resume, so each of its items names its input item in `_edges.item`.
  */
 import {
 	NodeOperationError,
@@ -45,7 +46,15 @@ import {
 import { collect, type EdgesClient, type Run } from '../../../shared/client';
 import { callbackPayloadSchema, describeZodError } from '../../../shared/client/schemas';
 import { edgesClientFor } from '../../../shared/transport';
-import { indexInputs, needsRunInputs, pairOutputs, type InputIndex } from '../../helpers/pairing';
+import { resultPairing } from '../../actionCatalog';
+import {
+	MAX_INPUTS_READ_FOR_PAIRING,
+	indexInputs,
+	needsRunInputs,
+	pairOutputs,
+	type InputIndex,
+	type PairedOutput,
+} from '../../helpers/pairing';
 import { InputError, checkCallbackUrl, itemIndexOf } from '../../helpers/validation';
 import { errorItem } from '../utils';
 
@@ -118,6 +127,37 @@ export function checkCanWait(context: IExecuteFunctions, runCount: number): void
 			'Wait for Completion needs one execution custom-data slot and all 10 are used',
 			{
 				description: `Remove one key set with "Execution Data" or $execution.customData; this node stores "${WAIT_STATE_KEY}".`,
+			},
+		);
+	}
+}
+
+/**
+ * Results by Item can only give results to their items when the results say which input they came from.
+ * When that is known to be impossible (an action whose results never repeat their input, or a run too large
+ * to match results by input field), the node says so before any run is started, so no credits are spent on
+ * a run whose results the chosen output could not give. Runs of one item always pair.
+ */
+export function checkResultsCanBePaired(
+	slug: string,
+	output: WaitOutput,
+	runSizes: number[],
+): void {
+	if (output !== 'outputs') return;
+	const largest = Math.max(0, ...runSizes);
+	if (largest <= 1) return;
+	const ways =
+		'Set Output to "One Item per Result" to get every result of the run as its own item, or send one item per run (Loop Over Items with a batch size of 1 before this node) to keep each result with its item.';
+	if (resultPairing(slug) === 'cannot') {
+		throw new InputError(`Results by Item cannot pair the results of ${slug} to their items`, {
+			description: `The results of ${slug} are what it found (people, companies, likers, connections), not its input, so with ${largest} items in one run nothing says which item a result belongs to. ${ways}`,
+		});
+	}
+	if (largest > MAX_INPUTS_READ_FOR_PAIRING) {
+		throw new InputError(
+			`Results by Item pairs results to items in runs of at most ${MAX_INPUTS_READ_FOR_PAIRING.toLocaleString('en-US')} items; this run has ${largest.toLocaleString('en-US')}`,
+			{
+				description: `Edges' results do not name their input, so the node matches them by an input field they repeat, which means reading every input of the run. ${ways.replace('a batch size of 1', `a batch size of up to ${MAX_INPUTS_READ_FOR_PAIRING.toLocaleString('en-US')}`)}`,
 			},
 		);
 	}
@@ -212,7 +252,7 @@ export async function resumeFromCallback(
 
 	const node = context.getNode();
 	const items = await itemsForEndedRuns(node, client, runs, confirmed.runs, {
-		withOutputs: (context.getNodeParameter('waitOutput', 'outputs') as string) === 'outputs',
+		output: waitOutputOf(context.getNodeParameter('waitOutput', 'outputs')),
 		continueOnFail: node.continueOnFail === true || node.onError === 'continueRegularOutput',
 	});
 	return { webhookResponse: { received: true }, workflowData: [items] };
@@ -251,18 +291,26 @@ async function endedRuns(
 	return { runs: confirmed };
 }
 
+/** What Wait for Completion outputs (the `waitOutput` parameter). */
+export type WaitOutput = 'outputs' | 'results' | 'run';
+
+export function waitOutputOf(value: unknown): WaitOutput {
+	return value === 'run' || value === 'results' ? value : 'outputs';
+}
+
 /**
  * The node's output for runs that have ended, whether a callback said so or the check before parking did.
  * n8n 2.41 re-pairs the items a resumed node forwards by position (WorkflowExecute's addPairedItemLineage:
- * output k is paired to input item k), so the output is exactly one item per input item, in order, each
- * holding the results its input produced: pairing stays right either way.
+ * output k is paired to input item k). "Results by Item" and "Run Summary" are exactly one item per input
+ * item, in order, so pairing stays right either way; "One Item per Result" cannot be, and each of its items
+ * says in `_edges.item` which input item it came from.
  */
 export async function itemsForEndedRuns(
 	node: INode,
 	client: EdgesClient,
 	runs: WaitedRun[],
 	confirmed: Run[],
-	settings: { withOutputs: boolean; continueOnFail: boolean },
+	settings: { output: WaitOutput; continueOnFail: boolean },
 ): Promise<INodeExecutionData[]> {
 	const items: INodeExecutionData[] = [];
 	for (let r = 0; r < runs.length; r++) {
@@ -293,16 +341,50 @@ export async function itemsForEndedRuns(
 			}
 			continue;
 		}
-		if (!settings.withOutputs) {
+		if (settings.output === 'run') {
 			for (const k of runItems)
 				items.push({ json: { ...summary, run: run as IDataObject }, pairedItem: { item: k } });
 			continue;
 		}
-		const { byItem, unpaired } = await outputsByItem(client, run, runItems);
-		// In a partly failed run, an item whose input failed would otherwise only show results: [].
+		const paired = await pairedOutputsOf(client, run, runItems);
+		// In a partly failed run, an item whose input failed would otherwise only show no results.
 		const inputErrors =
 			run.status === 'PARTIAL_SUCCEEDED' ? await failedInputsByItem(client, run.uid) : new Map();
-		runItems.forEach((k, position) => {
+		if (settings.output === 'results') {
+			items.push(...itemPerResult(run, runItems, paired, inputErrors));
+			continue;
+		}
+
+		const unpaired = paired.filter((entry) => entry.method === 'all_items_of_run');
+		if (unpaired.length > 0) {
+			// An item with `results: []` would look like "no result" and a Split Out would make nothing of it,
+			// while the results sit elsewhere: never give that silently.
+			const error = unpairedError(node, run, runItems.length, unpaired.length, paired.length);
+			if (!settings.continueOnFail) throw error;
+			for (const k of runItems) {
+				items.push(
+					errorItem(
+						node,
+						error,
+						{ item: k },
+						{
+							run_uid: run.uid,
+							status: run.status ?? null,
+							output_count: run.output_count ?? null,
+							unpaired_result_count: unpaired.length,
+						},
+					),
+				);
+			}
+			continue;
+		}
+		const byItem = new Map<number, IDataObject[]>();
+		for (const entry of paired) {
+			const list = byItem.get(entry.items[0]) ?? [];
+			list.push(entry.output as IDataObject);
+			byItem.set(entry.items[0], list);
+		}
+		for (const k of runItems) {
 			const results = byItem.get(k) ?? [];
 			const json: IDataObject = { ...summary, result_count: results.length, results };
 			const failed = inputErrors.get(k);
@@ -310,14 +392,85 @@ export async function itemsForEndedRuns(
 				json.input_status = failed.status;
 				json.input_error = failed.error;
 			}
-			if (unpaired.length > 0) {
-				json.edges_pairing = 'some results could not be paired to their item';
-				if (position === 0) json.unpaired_results = unpaired;
-			}
 			items.push({ json, pairedItem: { item: k } });
+		}
+	}
+	return items;
+}
+
+/** Field of each "One Item per Result" item saying where it comes from, apart from the result's own fields. */
+export const RESULT_ORIGIN_FIELD = '_edges';
+
+/**
+ * "One Item per Result": every result of the run, in Edges' order, then one item per failed input. Results
+ * that cannot be paired are given all the same, with `item: null`: the run's results are what the user
+ * asked for, and which item they came from is only extra information here.
+ */
+function itemPerResult(
+	run: Run,
+	runItems: number[],
+	paired: PairedOutput[],
+	inputErrors: Map<number, { status: string | null; error: IDataObject | null }>,
+): INodeExecutionData[] {
+	const origin = (item: number | null, pairedBy: string | null): IDataObject => ({
+		run_uid: run.uid,
+		status: run.status ?? null,
+		item,
+		paired_by: pairedBy,
+	});
+	// One list for every unpaired result, not one each: a run can have thousands of both.
+	const allItems = runItems.map((item) => ({ item }));
+	const items: INodeExecutionData[] = paired.map((entry) => {
+		const known = entry.method !== 'all_items_of_run';
+		return {
+			json: {
+				...(entry.output as IDataObject),
+				[RESULT_ORIGIN_FIELD]: origin(known ? entry.items[0] : null, known ? entry.method : null),
+			},
+			pairedItem: known ? { item: entry.items[0] } : allItems,
+		};
+	});
+	for (const [k, failed] of inputErrors) {
+		items.push({
+			json: {
+				[RESULT_ORIGIN_FIELD]: origin(k, 'custom_data'),
+				input_status: failed.status,
+				input_error: failed.error,
+			},
+			pairedItem: { item: k },
 		});
 	}
 	return items;
+}
+
+/** Why the results of a run could not be given by item, and what to do instead. */
+function unpairedError(
+	node: INode,
+	run: Run,
+	inputCount: number,
+	unpairedCount: number,
+	total: number,
+): NodeOperationError {
+	const action = run.action_name ?? 'this action';
+	const pairing = resultPairing(String(run.action_name ?? ''));
+	const why =
+		inputCount > MAX_INPUTS_READ_FOR_PAIRING
+			? `Edges' results do not name their input, and the node matches them by input field only in runs of at most ${MAX_INPUTS_READ_FOR_PAIRING.toLocaleString('en-US')} items (this one has ${inputCount.toLocaleString('en-US')}).`
+			: pairing === 'cannot'
+				? `The results of ${action} are what it found, not its input, so nothing in them says which item they belong to.`
+				: `Edges' results do not name their input; the node matches them by an input field they repeat, and these repeat none, or one that several items share (the same input twice).`;
+	return new NodeOperationError(
+		node,
+		`${unpairedCount} of the ${total} results of Edges run ${run.uid} do not say which input they came from, so Results by Item cannot give them to their items`,
+		{
+			description: [
+				why,
+				'Set Output to "One Item per Result" to get every result of the run as its own item.',
+				'To keep each result with its item, send one item per run (Loop Over Items with a batch size of 1 before this node).',
+				`Nothing is lost: the results stay in Edges, and Run › Get Outputs (or the Edges Run Outputs node) with run uid ${run.uid} reads them without running anything again.`,
+			].join(' '),
+		},
+	);
 }
 
 function runFailure(node: INode, run: Run): NodeOperationError {
@@ -357,12 +510,12 @@ async function failedInputsByItem(
 	return failed;
 }
 
-/** The run's outputs grouped by the item they belong to (see ../../helpers/pairing.ts for the rules). */
-async function outputsByItem(
+/** The run's outputs, each with the item it belongs to (see ../../helpers/pairing.ts for the rules). */
+async function pairedOutputsOf(
 	client: EdgesClient,
 	run: Run,
 	runItems: number[],
-): Promise<{ byItem: Map<number, IDataObject[]>; unpaired: IDataObject[] }> {
+): Promise<PairedOutput[]> {
 	const expected = typeof run.output_count === 'number' ? run.output_count : undefined;
 	const outputs = await collect(
 		client.listRunOutputs(run.uid, { expectedTotal: expected }),
@@ -379,16 +532,5 @@ async function outputsByItem(
 			})),
 		);
 	}
-	const byItem = new Map<number, IDataObject[]>();
-	const unpaired: IDataObject[] = [];
-	for (const paired of pairOutputs({ outputs, runItems, inputs })) {
-		if (paired.method === 'all_items_of_run') {
-			unpaired.push(paired.output as IDataObject);
-			continue;
-		}
-		const list = byItem.get(paired.items[0]) ?? [];
-		list.push(paired.output as IDataObject);
-		byItem.set(paired.items[0], list);
-	}
-	return { byItem, unpaired };
+	return pairOutputs({ outputs, runItems, inputs });
 }
