@@ -10,11 +10,18 @@ import {
 
 import { RateLimitPacer } from '../shared/client/pacer';
 import { toNodeError } from '../shared/nodeErrors';
+import { DEFAULT_MAX_RESULTS_IN_MEMORY } from '../shared/outputsInMemory';
 import { edgesClientFor } from '../shared/transport';
 import { readRun, type OutputResult, type RunReadReport } from './readRun';
 import { failedInputItemsFor, markResults, runItemFor, runUidOf, statusItemFor } from './items';
+import {
+	DEFAULT_RESULTS_PER_FILE,
+	MAX_RESULTS_PER_FILE,
+	ResultFileWriter,
+	type ResultFileFormat,
+} from './resultFiles';
 
-type OutputMode = 'perResult' | 'perRun';
+type OutputMode = 'perResult' | 'perRun' | 'files';
 type OnIncomplete = 'error' | 'mark';
 
 export class EdgesRunOutputs implements INodeType {
@@ -80,7 +87,50 @@ export class EdgesRunOutputs implements INodeType {
 						description:
 							'One item per run, with the results in a "results" list and the run\'s status and counts',
 					},
+					{
+						name: 'Files (Any Size)',
+						value: 'files',
+						description:
+							"The results written to files in n8n's binary data, one item per file of up to 'Results per File' results: memory stays bounded whatever the run's size",
+					},
 				],
+			},
+			{
+				displayName: 'File Format',
+				name: 'fileFormat',
+				type: 'options',
+				default: 'jsonl',
+				displayOptions: { show: { output: ['files'] } },
+				options: [
+					{
+						name: 'JSON Lines (.Jsonl)',
+						value: 'jsonl',
+						description: 'One result per line: for data tools and uploads (S3, Drive, FTP)',
+					},
+					{
+						name: 'JSON Array (.Json)',
+						value: 'json',
+						description: 'Each file is one JSON array: for Extract from File (From JSON) and APIs',
+					},
+				],
+			},
+			{
+				displayName: 'Results per File',
+				name: 'resultsPerFile',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: MAX_RESULTS_PER_FILE },
+				default: DEFAULT_RESULTS_PER_FILE,
+				displayOptions: { show: { output: ['files'] } },
+				description:
+					'How many results go into one file; memory use grows with it (about 1 MB per 1,000 results of 1 KB)',
+			},
+			{
+				displayName: 'Put Files in Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+				displayOptions: { show: { output: ['files'] } },
+				description: 'The binary field of each output item that holds its file',
 			},
 			{
 				displayName: 'Options',
@@ -109,6 +159,16 @@ export class EdgesRunOutputs implements INodeType {
 							},
 						],
 						description: 'What to do when the results are not complete',
+					},
+					{
+						displayName: 'Max Results in Memory',
+						name: 'maxResultsInMemory',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: DEFAULT_MAX_RESULTS_IN_MEMORY,
+						description:
+							"With items as output, a run with more results than this is refused before any is read, instead of filling n8n's memory (100,000 results of 1 KB take about 500 MB). 0 turns the check off. Files (Any Size) has no such limit.",
+						displayOptions: { hide: { '/output': ['files'] } },
 					},
 					{
 						displayName: 'Include Failed Inputs',
@@ -151,15 +211,25 @@ export class EdgesRunOutputs implements INodeType {
 				const options = this.getNodeParameter('options', itemIndex, {}) as {
 					onIncomplete?: OnIncomplete;
 					includeFailedInputs?: boolean;
+					maxResultsInMemory?: number;
 				};
 				const onIncomplete = options.onIncomplete ?? 'error';
 
 				const collected: OutputResult[] = [];
+				const files = mode === 'files' ? fileWriterFor(this, runUid, itemIndex, out) : undefined;
 				const report = await readRun(client, runUid, {
 					limit,
 					includeFailedInputs: options.includeFailedInputs === true,
-					onResults:
-						mode === 'perResult'
+					memoryGuard: files
+						? undefined
+						: {
+								max: options.maxResultsInMemory ?? DEFAULT_MAX_RESULTS_IN_MEMORY,
+								wayOut:
+									'Choose Output "Files (Any Size)" to write them to files in bounded memory, set a Limit, or raise "Max Results in Memory" in the options if this n8n has the memory (about 500 MB per 100,000 results of 1 KB).',
+							},
+					onResults: files
+						? async (results) => await files.add(results)
+						: mode === 'perResult'
 							? (results) => {
 									for (let r = 0; r < results.length; r++) {
 										out.push({ json: results[r] as IDataObject, pairedItem: { item: itemIndex } });
@@ -169,6 +239,7 @@ export class EdgesRunOutputs implements INodeType {
 									for (let r = 0; r < results.length; r++) collected.push(results[r]);
 								},
 				});
+				await files?.finish();
 
 				if (!report.complete && onIncomplete === 'error') {
 					throw incompleteError(this, report, itemIndex);
@@ -206,6 +277,58 @@ export class EdgesRunOutputs implements INodeType {
 		}
 		return [out];
 	}
+}
+
+/**
+ * "Files (Any Size)": each finished part goes into n8n's binary data at once and becomes one item that
+ * says which results it holds; only the part being filled is in memory.
+ */
+function fileWriterFor(
+	context: IExecuteFunctions,
+	runUid: string,
+	itemIndex: number,
+	out: INodeExecutionData[],
+): ResultFileWriter {
+	const format = context.getNodeParameter('fileFormat', itemIndex, 'jsonl') as ResultFileFormat;
+	const resultsPerFile = context.getNodeParameter(
+		'resultsPerFile',
+		itemIndex,
+		DEFAULT_RESULTS_PER_FILE,
+	) as number;
+	const field = (
+		(context.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string) || 'data'
+	).trim();
+	if (
+		!Number.isInteger(resultsPerFile) ||
+		resultsPerFile < 1 ||
+		resultsPerFile > MAX_RESULTS_PER_FILE
+	) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`Results per File must be a whole number from 1 to ${MAX_RESULTS_PER_FILE.toLocaleString('en-US')}, not ${resultsPerFile}`,
+			{ itemIndex },
+		);
+	}
+	return new ResultFileWriter(runUid, format, resultsPerFile, async (part) => {
+		const binary = await context.helpers.prepareBinaryData(
+			part.content,
+			part.fileName,
+			part.mimeType,
+		);
+		out.push({
+			json: {
+				run_uid: runUid,
+				part: part.part,
+				first_index: part.firstIndex,
+				last_index: part.lastIndex,
+				count: part.count,
+				file_name: part.fileName,
+				format,
+			},
+			binary: { [field]: binary },
+			pairedItem: { item: itemIndex },
+		});
+	});
 }
 
 function incompleteError(

@@ -14,6 +14,7 @@ import {
 	type RunInput,
 	type RunStatus,
 } from '../shared/client';
+import { assertFitsInMemory } from '../shared/outputsInMemory';
 
 export type OutputResult = Record<string, unknown>;
 
@@ -26,7 +27,13 @@ export interface ReadRunOptions {
 	 * twice. The array is the parsed page itself (or its first part when a limit cuts it): keep it or copy
 	 * its elements, but do not expect it to stay untouched by the caller.
 	 */
-	onResults: (results: OutputResult[]) => void;
+	onResults: (results: OutputResult[]) => void | Promise<void>;
+	/**
+	 * The results are kept in memory: refuse, before the first page, a run with more than `max` of them
+	 * (TooManyResultsForMemoryError, whose message ends with `wayOut`). A run whose count Edges does not
+	 * give is stopped as soon as it passes `max`.
+	 */
+	memoryGuard?: { max: number; wayOut: string };
 }
 
 /** One input of the run that did not produce its results, with Edges' error for it. */
@@ -91,6 +98,8 @@ export async function readRun(
 	const expected =
 		outputCount === null ? null : limit === undefined ? outputCount : Math.min(limit, outputCount);
 	let received = 0;
+	const guard = options.memoryGuard;
+	if (guard && expected !== null) assertFitsInMemory(runUid, expected, guard.max, guard.wayOut);
 
 	// Nothing to fetch when Edges says there is nothing (or the limit is 0): one request saved per run.
 	if (expected !== 0) {
@@ -106,7 +115,10 @@ export async function readRun(
 			}
 			if (results.length > 0) {
 				received += results.length;
-				options.onResults(results);
+				if (guard && expected === null) {
+					assertFitsInMemory(runUid, received, guard.max, guard.wayOut);
+				}
+				await options.onResults(results);
 			}
 			// Stop as soon as everything expected is here: with offset paging a full last page would
 			// otherwise cost one more request, only to learn that the next page is empty.

@@ -11,6 +11,7 @@ import {
 
 import { EdgesApiError, scheduleUidOf } from '../shared/client';
 import { toNodeError } from '../shared/nodeErrors';
+import { DEFAULT_MAX_RESULTS_IN_MEMORY } from '../shared/outputsInMemory';
 import { EDGES_CREDENTIAL, edgesClientFor, loadEdgesCredentials } from '../shared/transport';
 import {
 	AUTHENTICATION,
@@ -102,6 +103,16 @@ export class EdgesTrigger implements INodeType {
 				default: false,
 				description:
 					'Whether to add all outputs of the run (every page) to the item as "outputs". Edges is answered first, so a long listing does not delay the callback.',
+			},
+			{
+				displayName: 'Max Outputs to Attach',
+				name: 'maxOutputsToAttach',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: DEFAULT_MAX_RESULTS_IN_MEMORY,
+				displayOptions: { show: { attachOutputs: [true] } },
+				description:
+					'A run with more outputs than this is emitted without them (with the reason in "outputs_error") instead of being read into memory: 100,000 outputs of 1 KB take about 500 MB. 0 turns the check off.',
 			},
 			{
 				displayName: 'Create Edges Schedule',

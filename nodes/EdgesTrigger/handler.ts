@@ -17,6 +17,11 @@ import { callbackSecretMatches } from '../shared/callbackSecret';
 import { collect, EdgesApiError, type CallbackPayload, type Run } from '../shared/client';
 import { toNodeError } from '../shared/nodeErrors';
 import {
+	assertFitsInMemory,
+	DEFAULT_MAX_RESULTS_IN_MEMORY,
+	TooManyResultsForMemoryError,
+} from '../shared/outputsInMemory';
+import {
 	edgesClientFor,
 	loadEdgesCredentials,
 	type EdgesCredentialData,
@@ -205,18 +210,31 @@ async function attachOutputs(
 		item.outputs_error = null;
 		return;
 	}
+	// This runs in the process that serves webhooks (a webhook process in queue mode): a run too big for
+	// its memory is not read at all, and the item says how to read it instead.
+	const max = context.getNodeParameter(
+		'maxOutputsToAttach',
+		DEFAULT_MAX_RESULTS_IN_MEMORY,
+	) as number;
+	const wayOut =
+		'The item goes out without them: read them after this trigger with Edges Run Outputs, Output "Files (Any Size)", or raise "Max Outputs to Attach".';
 	try {
+		if (expected !== undefined) assertFitsInMemory(item.run_uid, expected, max, wayOut);
 		const client = await edgesClientFor(context, {}, credentials);
-		item.outputs = await collect(
-			client.listRunOutputs(item.run_uid, { expectedTotal: expected }),
-			Number.MAX_SAFE_INTEGER,
-		);
+		const pages = client.listRunOutputs(item.run_uid, { expectedTotal: expected });
+		// A count Edges did not give is enforced while reading: one result past the limit is enough to know.
+		const outputs = await collect(pages, max > 0 ? max + 1 : Number.MAX_SAFE_INTEGER);
+		if (max > 0) assertFitsInMemory(item.run_uid, outputs.length, max, wayOut);
+		item.outputs = outputs;
 		item.outputs_error = null;
 	} catch (error) {
 		item.outputs = null;
-		item.outputs_error = toNodeError(context.getNode(), error).message;
+		item.outputs_error =
+			error instanceof TooManyResultsForMemoryError
+				? `${error.message}. ${error.wayOut}`
+				: toNodeError(context.getNode(), error).message;
 		context.logger.warn(
-			`Could not read the outputs of Edges run ${item.run_uid}: ${item.outputs_error}`,
+			`Could not attach the outputs of Edges run ${item.run_uid}: ${item.outputs_error}`,
 		);
 	}
 }

@@ -2,6 +2,7 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
 import { EdgesApiError, EdgesNetworkError, EdgesResponseError } from './client';
+import { TooManyResultsForMemoryError } from './outputsInMemory';
 
 export function toNodeError(
 	node: INode,
@@ -50,6 +51,9 @@ export function toNodeError(
 			{ message: error.message, status: error.status },
 			{ message: error.message, itemIndex },
 		);
+	}
+	if (error instanceof TooManyResultsForMemoryError) {
+		return new NodeOperationError(node, error.message, { description: error.wayOut, itemIndex });
 	}
 	return new NodeOperationError(node, error instanceof Error ? error : String(error), {
 		itemIndex,

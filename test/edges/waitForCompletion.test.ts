@@ -217,6 +217,53 @@ describe('Run Async › Wait for Completion in n8n-core', () => {
 		expect(runner.responses[0].status).toBe(500);
 	});
 
+	describe('a run whose results would not fit in memory ("Max Results in Memory")', () => {
+		const threeProfiles = [{ url: profile('a') }, { url: profile('b') }, { url: profile('c') }];
+
+		it('fails the node after the callback, before any result is read, and names the way out', async () => {
+			const { runUid } = await startWaiting(waitParams({ maxResultsInMemory: 2 }), threeProfiles);
+			sim.clearRequests();
+			await sim.finishRun(runUid, { status: 'SUCCEEDED' });
+			await runner.waitForFinish();
+
+			expect(runner.status).toBe('failed');
+			const [error] = runner.webhookErrors as Array<{ message: string; description?: string }>;
+			expect(error.message).toBe(
+				`Edges run ${runUid} has 3 results, more than the 2 this node holds in memory`,
+			);
+			expect(error.description).toMatch(/Run Summary.*Files \(Any Size\)/);
+			expect(sim.requests.filter((r) => r.path.endsWith('/outputs'))).toEqual([]);
+		});
+
+		it('with continue on fail: one error item per input item; Run Summary is not limited', async () => {
+			const { runUid } = await startWaiting(
+				waitParams({ maxResultsInMemory: 2 }),
+				threeProfiles,
+				true,
+			);
+			await sim.finishRun(runUid, { status: 'SUCCEEDED' });
+			const finished = await runner.waitForFinish();
+			const items = finished.outputs[0];
+			expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+			for (const item of items) {
+				expect(item.json).toMatchObject({ run_uid: runUid, output_count: 3 });
+				expect(String(item.json.error)).toMatch(/has 3 results, more than the 2/);
+			}
+			await runner.stop();
+			await sim.stop();
+
+			sim = await EdgesSimulator.start({ seed: 8, stepMs: 2 });
+			const summary = await startWaiting(
+				waitParams({ maxResultsInMemory: 2, waitOutput: 'run' }),
+				threeProfiles,
+			);
+			await sim.finishRun(summary.runUid, { status: 'SUCCEEDED' });
+			const done = await runner.waitForFinish();
+			expect(done.error).toBeUndefined();
+			expect(done.outputs[0].map((item) => item.json.output_count)).toEqual([3, 3, 3]);
+		});
+	});
+
 	describe('a run that ends before the execution could park', () => {
 		// Edges ends the run before n8n has read the creation answer: its final callback reaches the resume
 		// URL while the execution is still running, and n8n (here the runner, as n8n does) refuses it with 409.

@@ -141,6 +141,28 @@ describe('Edges Trigger: one item per finished run', () => {
 		expect(deliveries.map((d) => d.status)).toEqual([200]);
 	});
 
+	it('does not read a run with more outputs than "Max Outputs to Attach": the item says why and how', async () => {
+		harness = await startTrigger(simulator, { attachOutputs: true, maxOutputsToAttach: 100 });
+		const uid = await startRun(simulator, harness.webhookUrl, {
+			action: 'linkedin-search-people',
+			inputs: [
+				{
+					linkedin_people_search_url: 'https://www.linkedin.com/search/results/people/?keywords=b',
+				},
+			],
+			parameters: { max_results: 250 },
+		});
+		await harness.waitFor(() => harness.executions.length === 1);
+
+		expect(simulator.run(uid)!.outputCount).toBe(250);
+		const item = harness.executions[0].items[0].json;
+		expect(item).toMatchObject({ run_uid: uid, outputs: null });
+		expect(item.outputs_error).toBe(
+			`Edges run ${uid} has 250 results, more than the 100 this node holds in memory. The item goes out without them: read them after this trigger with Edges Run Outputs, Output "Files (Any Size)", or raise "Max Outputs to Attach".`,
+		);
+		expect(simulator.requests.filter((r) => r.path === `/v1/runs/${uid}/outputs`)).toEqual([]);
+	});
+
 	it('reports the status Edges confirms when the callback claims another one', async () => {
 		harness = await startTrigger(simulator);
 		const uid = await finishedRun('FAILED', 1);

@@ -6,6 +6,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { AsyncRunCreated } from '../../../shared/client';
+import { DEFAULT_MAX_RESULTS_IN_MEMORY } from '../../../shared/outputsInMemory';
 import { edgesClientFor } from '../../../shared/transport';
 import { UncertainStartError, newStartTag, startFailure } from '../../helpers/uncertainStart';
 import {
@@ -77,6 +78,18 @@ export const description: INodeProperties[] = [
 			},
 		],
 		displayOptions: { show: { ...show, waitForCompletion: [true] } },
+	},
+	{
+		displayName: 'Max Results in Memory',
+		name: 'maxResultsInMemory',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: DEFAULT_MAX_RESULTS_IN_MEMORY,
+		description:
+			"When the runs end with more results than this in all, the node fails (or gives error items) before reading any, instead of filling n8n's memory (100,000 results of 1 KB take about 500 MB): read big runs with Edges Run Outputs, Output Files (Any Size). 0 turns the check off.",
+		displayOptions: {
+			show: { ...show, waitForCompletion: [true], waitOutput: ['outputs', 'results'] },
+		},
 	},
 	{
 		displayName: 'Maximum Wait',
@@ -232,6 +245,11 @@ export async function execute(
 				return await itemsForEndedRuns(node, client, started, ended, {
 					output: waitOutputOf(this.getNodeParameter('waitOutput', 0, 'outputs')),
 					continueOnFail: this.continueOnFail(),
+					maxResultsInMemory: this.getNodeParameter(
+						'maxResultsInMemory',
+						0,
+						DEFAULT_MAX_RESULTS_IN_MEMORY,
+					) as number,
 				});
 			} catch (error) {
 				throw nodeErrorFor(node, error, 0);

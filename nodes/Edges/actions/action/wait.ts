@@ -35,6 +35,7 @@
  */
 import {
 	NodeOperationError,
+	type NodeApiError,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INode,
@@ -45,6 +46,8 @@ import {
 
 import { collect, type EdgesClient, type Run } from '../../../shared/client';
 import { callbackPayloadSchema, describeZodError } from '../../../shared/client/schemas';
+import { toNodeError } from '../../../shared/nodeErrors';
+import { assertFitsInMemory, DEFAULT_MAX_RESULTS_IN_MEMORY } from '../../../shared/outputsInMemory';
 import { edgesClientFor } from '../../../shared/transport';
 import { resultPairing } from '../../actionCatalog';
 import {
@@ -254,6 +257,10 @@ export async function resumeFromCallback(
 	const items = await itemsForEndedRuns(node, client, runs, confirmed.runs, {
 		output: waitOutputOf(context.getNodeParameter('waitOutput', 'outputs')),
 		continueOnFail: node.continueOnFail === true || node.onError === 'continueRegularOutput',
+		maxResultsInMemory: context.getNodeParameter(
+			'maxResultsInMemory',
+			DEFAULT_MAX_RESULTS_IN_MEMORY,
+		) as number,
 	});
 	return { webhookResponse: { received: true }, workflowData: [items] };
 }
@@ -310,9 +317,10 @@ export async function itemsForEndedRuns(
 	client: EdgesClient,
 	runs: WaitedRun[],
 	confirmed: Run[],
-	settings: { output: WaitOutput; continueOnFail: boolean },
+	settings: { output: WaitOutput; continueOnFail: boolean; maxResultsInMemory: number },
 ): Promise<INodeExecutionData[]> {
 	const items: INodeExecutionData[] = [];
+	const tooBig = settings.output === 'run' ? undefined : memoryRefusal(node, confirmed, settings);
 	for (let r = 0; r < runs.length; r++) {
 		const run = confirmed[r];
 		const runItems = itemsOf(runs[r]);
@@ -335,6 +343,24 @@ export async function itemsForEndedRuns(
 							run_uid: run.uid,
 							status: run.status ?? null,
 							error_label: run.last_error?.label ?? null,
+						},
+					),
+				);
+			}
+			continue;
+		}
+		if (tooBig) {
+			if (!settings.continueOnFail) throw tooBig;
+			for (const k of runItems) {
+				items.push(
+					errorItem(
+						node,
+						tooBig,
+						{ item: k },
+						{
+							run_uid: run.uid,
+							status: run.status ?? null,
+							output_count: run.output_count ?? null,
 						},
 					),
 				);
@@ -508,6 +534,33 @@ async function failedInputsByItem(
 		});
 	}
 	return failed;
+}
+
+/**
+ * The results of all the waited runs are read into items together: refuse, before any page is read, more
+ * of them than "Max Results in Memory" (see ../../../shared/outputsInMemory.ts for why).
+ */
+function memoryRefusal(
+	node: INode,
+	confirmed: Run[],
+	settings: { maxResultsInMemory: number },
+): NodeApiError | NodeOperationError | undefined {
+	const read = confirmed.filter((run) => !FAILED.has(String(run.status)));
+	const total = read.reduce(
+		(sum, run) => sum + (typeof run.output_count === 'number' ? run.output_count : 0),
+		0,
+	);
+	try {
+		assertFitsInMemory(
+			read.map((run) => run.uid).join(', '),
+			total,
+			settings.maxResultsInMemory,
+			'Choose Output "Run Summary" and read the results after this node with Edges Run Outputs, Output "Files (Any Size)", or raise "Max Results in Memory" if this n8n has the memory (about 500 MB per 100,000 results of 1 KB).',
+		);
+		return undefined;
+	} catch (error) {
+		return toNodeError(node, error);
+	}
 }
 
 /** The run's outputs, each with the item it belongs to (see ../../helpers/pairing.ts for the rules). */
