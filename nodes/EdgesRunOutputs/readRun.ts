@@ -25,9 +25,10 @@ export interface ReadRunOptions {
 	/**
 	 * Receives the results page by page, in order, as they arrive, so that nothing holds the whole run
 	 * twice. The array is the parsed page itself (or its first part when a limit cuts it): keep it or copy
-	 * its elements, but do not expect it to stay untouched by the caller.
+	 * its elements, but do not expect it to stay untouched by the caller. A promise it returns is awaited
+	 * before the next page is read (the file output writes a part there).
 	 */
-	onResults: (results: OutputResult[]) => void | Promise<void>;
+	onResults: (results: OutputResult[]) => unknown;
 	/**
 	 * The results are kept in memory: refuse, before the first page, a run with more than `max` of them
 	 * (TooManyResultsForMemoryError, whose message ends with `wayOut`). A run whose count Edges does not
