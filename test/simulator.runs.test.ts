@@ -165,6 +165,36 @@ describe('simulator: run lifecycle', () => {
 		expect(input.last_error.validation_errors).toHaveProperty('linkedin_company_url');
 	});
 
+	test('a seeded BLOCKED run: last_error on the run, each blocked input with its error, the others succeeded', async () => {
+		const uid = sim.seedRun({
+			action: 'linkedin-extract-company',
+			outputs: 2,
+			failedInputs: 2,
+			status: 'BLOCKED',
+		});
+		const run = (await api().get(`/runs/${uid}`)).data;
+		expect(run).toMatchObject({
+			status: 'BLOCKED',
+			output_count: 2,
+			finished_at: null,
+			last_error: { label: 'BAD_INPUT', message: expect.any(String), params: {} },
+		});
+		const inputs = (await api().get(`/runs/${uid}/inputs`)).data as Array<{
+			status: string;
+			last_error: Record<string, unknown> | null;
+		}>;
+		expect(inputs.map((i) => i.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'BLOCKED', 'BLOCKED']);
+		for (const blocked of inputs.slice(2)) {
+			expect(blocked.last_error).toMatchObject({
+				has_failed: true,
+				label: 'BAD_INPUT',
+				scope: 'input',
+				message: run.last_error.message,
+			});
+		}
+		expect(inputs.slice(0, 2).every((i) => i.last_error === null)).toBe(true);
+	});
+
 	test('list actions stop at max_results (default 100) in pages of the action page size', async () => {
 		const uid = await startRun(api(), 'linkedin-search-people', {
 			inputs: [{ linkedin_people_search_url: searchUrl('sales') }],

@@ -8,6 +8,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { HALTED_RUN_STATUSES, type RunStatus } from '../shared/client';
 import { RateLimitPacer } from '../shared/client/pacer';
 import { toNodeError } from '../shared/nodeErrors';
 import { DEFAULT_MAX_RESULTS_IN_MEMORY } from '../shared/outputsInMemory';
@@ -155,7 +156,7 @@ export class EdgesRunOutputs implements INodeType {
 								name: 'Continue and Mark the Items',
 								value: 'mark',
 								description:
-									'Return what arrived, each item with an "_edges_run" field saying what is missing; a run that is not finished gives one item with its status',
+									'Return what arrived, each item with an "_edges_run" field saying what is missing; a run that is not finished gives one item with its status, and with Edges\' error (last_error) when it is blocked or failed',
 							},
 						],
 						description: 'What to do when the results are not complete',
@@ -176,7 +177,7 @@ export class EdgesRunOutputs implements INodeType {
 						type: 'boolean',
 						default: false,
 						description:
-							'Whether to also return the inputs of the run that failed, with the error Edges gives for each (one extra request per 100 inputs)',
+							'Whether to also return the inputs of the run that failed or are blocked, with the error Edges gives for each (one extra request per 100 inputs). Also for a BLOCKED or STOPPED run, whose results are not read.',
 					},
 				],
 			},
@@ -336,12 +337,19 @@ function incompleteError(
 	report: RunReadReport,
 	itemIndex: number,
 ): NodeOperationError {
-	const description =
-		report.shortfall === 'not_finished'
-			? 'Wait until the run is finished (SUCCEEDED, PARTIAL_SUCCEEDED or FAILED), e.g. by starting this workflow from the Edges Trigger, or choose "Continue and Mark the Items" in the options to get the run\'s status instead.'
-			: 'The number of results Edges served differs from the output count it reports for the run. Try again in a moment; if it persists, give the run ID to Edges support. Choose "Continue and Mark the Items" in the options to take what arrived.';
 	return new NodeOperationError(context.getNode(), report.issue ?? 'The run is incomplete', {
 		itemIndex,
-		description,
+		description: incompleteHint(report),
 	});
+}
+
+function incompleteHint(report: RunReadReport): string {
+	if (report.shortfall !== 'not_finished') {
+		return 'The number of results Edges served differs from the output count it reports for the run. Try again in a moment; if it persists, give the run ID to Edges support. Choose "Continue and Mark the Items" in the options to take what arrived.';
+	}
+	// Waiting does not help a BLOCKED or STOPPED run: Edges does no more work on it until someone resumes it.
+	if (report.status !== null && HALTED_RUN_STATUSES.includes(report.status as RunStatus)) {
+		return 'The run does no more work until it is resumed. Fix the cause (choose "Continue and Mark the Items" with "Include Failed Inputs" to get each blocked input with its error, or use Run › Get Inputs), then use Run › Resume, or start a new run.';
+	}
+	return 'Wait until the run is finished (SUCCEEDED, PARTIAL_SUCCEEDED or FAILED), e.g. by starting this workflow from the Edges Trigger, or choose "Continue and Mark the Items" in the options to get the run\'s status instead.';
 }

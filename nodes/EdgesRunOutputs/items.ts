@@ -14,6 +14,8 @@ export interface RunSummary {
 	complete: boolean;
 	output_count: number | null;
 	received_count: number;
+	/** The run's `last_error` (label, message, params) as Edges gives it, when it has one. */
+	last_error?: Record<string, unknown>;
 	issue?: string;
 	// An index signature keeps it assignable to n8n's IDataObject.
 	[key: string]: unknown;
@@ -42,6 +44,8 @@ export function summaryOf(report: RunReadReport): RunSummary {
 		output_count: report.outputCount,
 		received_count: report.received,
 	};
+	// Why a FAILED or BLOCKED run has no results, without a second node (Run › Get) to find out.
+	if (report.run.last_error) summary.last_error = report.run.last_error;
 	if (report.issue) summary.issue = report.issue;
 	return summary;
 }

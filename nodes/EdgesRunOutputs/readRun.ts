@@ -85,13 +85,19 @@ export async function readRun(
 	const base = { runUid, status, finished, outputCount, run };
 
 	if (!finished) {
+		// A run that waits for a person (BLOCKED, STOPPED) is not going to change by itself: its failed and
+		// blocked inputs are the reason, so they are read when asked for. A run still going is left alone:
+		// its inputs' statuses are not final either.
+		const halted = status !== null && HALTED_RUN_STATUSES.includes(status as RunStatus);
 		return {
 			...base,
 			received: 0,
 			expected: outputCount,
 			complete: false,
 			shortfall: 'not_finished',
-			issue: notFinishedMessage(runUid, status),
+			issue: notFinishedMessage(runUid, status, run.last_error),
+			failedInputs:
+				halted && options.includeFailedInputs ? await readFailedInputs(client, runUid) : undefined,
 		};
 	}
 
@@ -177,14 +183,26 @@ function toFailedInput(input: RunInput): FailedInput {
 	};
 }
 
-export function notFinishedMessage(runUid: string, status: string | null): string {
+export function notFinishedMessage(
+	runUid: string,
+	status: string | null,
+	lastError?: Run['last_error'],
+): string {
 	if (status === null) {
 		return `Edges run ${runUid} has no status yet, so its outputs are not final and were not read`;
 	}
 	if (HALTED_RUN_STATUSES.includes(status as RunStatus)) {
-		return `Edges run ${runUid} is ${status}, not finished, so its outputs are not final and were not read`;
+		return `Edges run ${runUid} is ${status}${reasonOf(lastError)}, not finished, so its outputs are not final and were not read`;
 	}
 	return `Edges run ${runUid} is still ${status}, so its outputs are not final and were not read`;
+}
+
+/** ` (LABEL: message)` from a run's `last_error`, or nothing when Edges gave none. */
+function reasonOf(lastError: Run['last_error']): string {
+	const label = typeof lastError?.label === 'string' ? lastError.label : '';
+	const message = typeof lastError?.message === 'string' ? lastError.message : '';
+	if (!label && !message) return '';
+	return ` (${[label, message].filter(Boolean).join(': ')})`;
 }
 
 export function countMismatchMessage(

@@ -64,7 +64,7 @@ describe('Edges Run Outputs: completeness', () => {
 						status: 'BLOCKED',
 						finished: false,
 						complete: false,
-						issue: `Edges run ${blocked} is BLOCKED, not finished, so its outputs are not final and were not read`,
+						issue: `Edges run ${blocked} is BLOCKED (BAD_INPUT: The input is not valid for this action), not finished, so its outputs are not final and were not read`,
 					}),
 				},
 			]);

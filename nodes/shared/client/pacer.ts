@@ -14,8 +14,16 @@
  *   Remaining >= 1 and that request goes at once, so tokens are spent as fast as they refill; and a wait
  *   that was too long lets more requests through than the bound predicted, which raises the bound (a ramp
  *   that roughly doubles per step until it meets the real rate).
- * - No estimate yet (the first fraction of a second after the burst): the request goes, and a 429 with
- *   `Retry-After` tells the client exactly how long to wait. That costs one refused request, not time.
+ * - What one answer alone says: Edges documents the `/runs/*` limit as per workspace and per minute, with
+ *   a minute's budget of 60 times the per-second rate on every plan, the smallest being Trial's 30 a
+ *   minute, and no plan above 10 a second. A Remaining of R > 9 is more than any plan's second holds, so
+ *   it counts the minute's budget: that budget is at least R + 1 (and at least 30), so tokens come back
+ *   at least at max(R + 1, 30) / 60 per second. From the first such answer on, the pacer knows enough to
+ *   wait for the next token instead of asking for a refusal. A smaller Remaining may be a per-second
+ *   bucket, for which that bound would be up to 60 times too slow, so it is not used.
+ * - No estimate yet (a small bucket, the first fraction of a second after its burst): the request goes,
+ *   and a 429 with `Retry-After` tells the client exactly how long to wait. That costs one refused
+ *   request, not time.
  * - After a 429 the client already sleeps `Retry-After`; the pacer adds nothing on top.
  *
  * Servers that send no `X-RateLimit-Remaining` are not paced at all. The pacer knows nothing about n8n and
@@ -44,6 +52,10 @@ interface Observation {
 const SAFETY = 0.95;
 /** How many recent answers serve as window starts. */
 const WINDOWS = 64;
+/** The highest per-second `/runs/*` rate of Edges' plans (Titanium, edges-api.md §5). */
+const MAX_PLAN_PER_SECOND = 10;
+/** The smallest per-minute `/runs/*` budget of Edges' plans (Trial). */
+const MIN_PLAN_PER_MINUTE = 30;
 
 export class RateLimitPacer implements RequestPacer {
 	private readonly now: () => number;
@@ -148,6 +160,10 @@ export class RateLimitPacer implements RequestPacer {
 			return;
 		}
 		this.remaining = remaining;
+		if (remaining + 1 > MAX_PLAN_PER_SECOND) {
+			// Only a minute's budget can leave this many: see "What one answer alone says" above.
+			this.raiseEstimate(Math.max(remaining + 1, MIN_PLAN_PER_MINUTE) / 60_000);
+		}
 
 		// Over any window from an earlier answer a to this one: the refill was more than the requests
 		// sent after a + (Remaining now - Remaining after a) - 1 (Remaining is rounded down at both ends).

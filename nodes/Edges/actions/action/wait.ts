@@ -15,7 +15,9 @@
  *   reaches n8n while the execution still runs, and n8n refuses it (409). So `execute()` asks Edges once,
  *   between starting the runs and parking, whether they have all ended; if so it outputs at once what the
  *   callback would have given (`runsEndedBeforeParking`, `itemsForEndedRuns`). What is left is the moment
- *   between that check and n8n saving the execution as waiting; Edges' retry or a replay covers it.
+ *   between that check and n8n saving the execution as waiting; Edges' retry or a replay covers it. The
+ *   refused callback of a run the check found ended stays FAILED in Edges' history: Edges has no way to
+ *   withdraw it, so the daily callback audit (example 3) is the one that knows to leave it alone.
  * - Which runs belong to the execution: `webhook()` cannot read `execute()`'s node context, but both see the
  *   execution's custom data (`this.customData`, kept in the execution's saved data). `execute()` stores the
  *   run uids and the item ranges they cover under `edges_runs`; a callback for any other run is refused.
