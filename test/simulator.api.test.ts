@@ -1,6 +1,6 @@
 // Why this file exists: checks the simulator's request-level behaviour over real HTTP (auth, workspace
 // isolation, error format, validation of action calls, live mode, workspace endpoints), so that tests of
-// the package can trust it to refuse what Edges refuses, the way Edges does (edges-api.md §1, §2.1, §5).
+// the package can trust it to refuse what Edges refuses, the way Edges does (docs/edges-api.md §1, §2.1, §5).
 
 import axios from 'axios';
 

@@ -1,6 +1,6 @@
 // Why this file exists: callbacks are how Edges delivers async results and the package's trigger depends on
 // them; these tests check over real HTTP that the simulator sends them as the callbacks guide and
-// edges-api.md §3 describe (one per batch + a final one, or exactly one), retries them with the same ref,
+// docs/edges-api.md §3 describe (one per batch + a final one, or exactly one), retries them with the same ref,
 // records them in the history, replays them within the limits, and applies the delivery faults.
 
 import { EdgesSimulator, type CallbackPayload } from './simulator';

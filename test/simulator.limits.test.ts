@@ -1,6 +1,6 @@
 // Why this file exists: the package must survive Edges' rate limits and a flaky network. These tests check
 // that the simulator's 429s look like Edges' (error format, Retry-After, X-RateLimit-* headers, one
-// budget per workspace shared by all /runs routes; edges-api.md §5) and that each injected fault (status,
+// budget per workspace shared by all /runs routes; docs/edges-api.md §5) and that each injected fault (status,
 // truncate, delay, reset) reaches the client as that fault, over a real socket.
 
 import axios from 'axios';

@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test-only code: it never ships in the package */
 // Why this file exists: reading a run's outputs completely is the package's core promise, and Edges has
-// two generations of paging for it (edges-api.md §2.2: cursor + X-Pagination-Next with limit <= 500, or
+// two generations of paging for it (docs/edges-api.md §2.2: cursor + X-Pagination-Next with limit <= 500, or
 // limit <= 100 + offset). These tests check both over real HTTP, outputs of a run still going, and that a
 // seeded run of 100,000 outputs is created without materialising them and reads back completely. How fast
 // that is belongs to bench/outputs.ts (it prints the seeding and reading times), not to a unit test.

@@ -1,4 +1,4 @@
-// Why this file exists: checks that simulated runs live the life edges-api.md §2.2 and §4 describe (status
+// Why this file exists: checks that simulated runs live the life docs/edges-api.md §2.2 and §4 describe (status
 // transitions to every final status, per-input errors, output counts, cancel, resume, continue, listing
 // filters) and that the test controls (holdRuns, finishRun, waitForIdle) do what they promise.
 

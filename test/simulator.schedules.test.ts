@@ -1,4 +1,4 @@
-// Why this file exists: schedules are the third way to run an action (edges-api.md §2.1, §2.4). The
+// Why this file exists: schedules are the third way to run an action (docs/edges-api.md §2.1, §2.4). The
 // simulator has no cron clock: tests fire occurrences themselves. These tests check creation and its
 // validation (cron, timezone, 1..100 inputs), reading and listing, pause/resume/cancel, and that a fired
 // occurrence is a normal run that carries scheduled_run_uid and uses the schedule's callback.

@@ -1,5 +1,5 @@
 /**
- * The Edges actions the node knows by name, with their input fields (edges-api.md §6).
+ * The Edges actions the node knows by name, with their input fields (docs/edges-api.md §6).
  *
  * Edges has no "list actions" endpoint (§2.7), so this list is kept by hand from the docs' Actions Library.
  * It only helps people pick an action and map its fields: an action missing here can still be run by typing
@@ -18,7 +18,7 @@ export interface ActionCatalogEntry {
 	needsIdentity?: boolean;
 	/**
 	 * Whether a result says which input produced it. Edges' results come in the action's own format, with no
-	 * reference to their input (edges-api.md §2.2), so a result can only be matched to its input, and to the
+	 * reference to their input (docs/edges-api.md §2.2), so a result can only be matched to its input, and to the
 	 * n8n item it came from, when it repeats an input field (../helpers/pairing.ts).
 	 * - a list of fields: the docs show the results repeating them (Extract People's carry
 	 *   `linkedin_profile_url`);

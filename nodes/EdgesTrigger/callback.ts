@@ -1,6 +1,6 @@
 /**
  * What the Edges Trigger knows about an incoming callback, without n8n: reading the body, checking it is an
- * Edges callback (edges-api.md §3), finding its dedup ref, and sorting it into "a run has ended" or "a batch
+ * Edges callback (docs/edges-api.md §3), finding its dedup ref, and sorting it into "a run has ended" or "a batch
  * of a streaming (`on: "all"`) run".
  */
 import {
@@ -15,7 +15,7 @@ export const CALLBACK_REF_HEADER = 'x-callback-ref';
 /** Header Edges sends with a new value on every delivery attempt. */
 export const DELIVERY_ID_HEADER = 'x-run-callback';
 
-/** The statuses of a final-mode callback (edges-api.md §3), and the default set the trigger emits. */
+/** The statuses of a final-mode callback (docs/edges-api.md §3), and the default set the trigger emits. */
 export const DEFAULT_EMITTED_STATUSES: readonly RunStatus[] = [
 	'SUCCEEDED',
 	'PARTIAL_SUCCEEDED',
@@ -58,7 +58,8 @@ export function readCallbackBody(body: unknown, rawBody: unknown): BodyReading {
 	if (text === undefined || text.trim() === '') {
 		return {
 			ok: false,
-			message: 'The request has no body. Edges POSTs a JSON callback (edges-api.md §3).',
+			message:
+				'The request has no body. Edges POSTs a JSON callback (https://docs.edges.run/v1/runs/callbacks).',
 		};
 	}
 	try {

@@ -1,5 +1,5 @@
 /**
- * The Edges schedule a trigger can own (edges-api.md §2.1 schedule mode, §2.4): its request, and the
+ * The Edges schedule a trigger can own (docs/edges-api.md §2.1 schedule mode, §2.4): its request, and the
  * fingerprint that tells `checkExists` whether the schedule in Edges still matches the node's settings.
  */
 import { createHash } from 'crypto';
@@ -16,7 +16,7 @@ export interface ScheduleSettings {
 	name?: string;
 }
 
-/** Edges' limit for the inputs of a schedule (edges-api.md §2.1). */
+/** Edges' limit for the inputs of a schedule (docs/edges-api.md §2.1). */
 export const MAX_SCHEDULE_INPUTS = 100;
 
 export type SettingsReading =

@@ -1,4 +1,4 @@
-// Why this file exists: the simulator needs a catalogue of real Edges actions (edges-api.md §6) with their
+// Why this file exists: the simulator needs a catalogue of real Edges actions (docs/edges-api.md §6) with their
 // input fields, URL checks, page sizes and limits, and a deterministic generator of realistic outputs, so
 // that every result can be regenerated from (seed, input, index) instead of being stored.
 

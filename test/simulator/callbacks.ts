@@ -1,7 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports -- test-only code: it never ships in the package */
 // Why this file exists: Edges delivers async results by POSTing callbacks to the caller's URL, retries
 // failed deliveries with the same callback_ref_uid, keeps every callback as a record of its history and
-// lets the caller replay one (edges-api.md §2.3, §3; the callbacks guide). This is that delivery engine,
+// lets the caller replay one (docs/edges-api.md §2.3, §3; the callbacks guide). This is that delivery engine,
 // over real HTTP, with the faults tests need (drops, duplicates, delays) applied on demand.
 
 import http from 'node:http';

@@ -1,5 +1,5 @@
 // Why this file exists: every error the simulator answers must be in Edges' error format
-// ({error_label, error_scope, error_ref, message, status_code, params}, edges-api.md §5); this is the one
+// ({error_label, error_scope, error_ref, message, status_code, params}, docs/edges-api.md §5); this is the one
 // place that builds it, so no route can answer an error in another shape.
 
 import type { EdgesErrorBody } from './types';

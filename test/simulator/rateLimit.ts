@@ -1,5 +1,5 @@
 // Why this file exists: Edges rate-limits per workspace (all /runs/* routes share one budget, live calls
-// have their own; edges-api.md §5) and answers 429 with Retry-After; tests need that behaviour on demand,
+// have their own; docs/edges-api.md §5) and answers 429 with Retry-After; tests need that behaviour on demand,
 // with exact, reproducible numbers, so the simulator uses a plain token bucket per workspace and scope.
 
 import type { RateLimit } from './types';

@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test-only code: it never ships in the package */
 // Why this file exists: every test of the package must cross a real socket to something that behaves like
-// Edges (edges-api.md). This is that something: a node:http server speaking the documented API, with runs
+// Edges (docs/edges-api.md). This is that something: a node:http server speaking the documented API, with runs
 // that progress on timers, callbacks POSTed over HTTP, rate limits and injected faults. Where the docs are
 // silent, the choice made is written next to the code ("Docs silent: ...").
 

@@ -1,7 +1,7 @@
 // Why this file exists: the public types of the Edges simulator, kept apart from the implementation so that
 // tests and other developers can import them without reading the server code.
 
-/** Run statuses, as edges-api.md §4 lists them. */
+/** Run statuses, as docs/edges-api.md §4 lists them. */
 export type RunStatus =
 	| 'CREATED'
 	| 'INVALID'
@@ -55,7 +55,7 @@ export const SCHEDULE_STATUSES: readonly ScheduleStatus[] = [
 	'COMPLETED',
 ];
 
-/** Edges' standard error body (edges-api.md §5). */
+/** Edges' standard error body (docs/edges-api.md §5). */
 export interface EdgesErrorBody {
 	error_label: string;
 	error_scope: string;
@@ -65,7 +65,7 @@ export interface EdgesErrorBody {
 	params: Record<string, unknown>;
 }
 
-/** The JSON body the simulator POSTs to `callback.url` (edges-api.md §3). */
+/** The JSON body the simulator POSTs to `callback.url` (docs/edges-api.md §3). */
 export interface CallbackPayload {
 	callback_ref_uid: string;
 	run: { run_uid: string; batch_uid: string; status: RunStatus };

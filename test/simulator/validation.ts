@@ -1,5 +1,5 @@
 // Why this file exists: Edges validates bodies and query strings with a JSON-schema validator and answers
-// 400 with ajv-style messages ("body must NOT have additional properties (inputs)", edges-api.md §2.1);
+// 400 with ajv-style messages ("body must NOT have additional properties (inputs)", docs/edges-api.md §2.1);
 // tests of the client's error handling need those exact refusals, so all checking lives here.
 
 import type { ActionSpec } from './actions';

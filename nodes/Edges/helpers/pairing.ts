@@ -1,7 +1,7 @@
 /**
  * Pairs the outputs of a run back to the n8n items whose inputs produced them.
  *
- * Decision (edges-api.md §7: the docs never say whether `GET /runs/{uid}/outputs` results carry the input's
+ * Decision (docs/edges-api.md §7.16: the docs never say whether `GET /runs/{uid}/outputs` results carry the input's
  * custom_data or a reference to the input), in this order, per output:
  * 1. the output carries `custom_data` with our `n8n_item` tag: pair by the tag;
  * 2. the run had exactly one input: every output belongs to that input's item;

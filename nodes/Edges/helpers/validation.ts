@@ -1,7 +1,7 @@
 /**
  * Checks made before any request to Edges, so that bad input fails with a message a person can act on
  * instead of an HTTP 400 after credits or a run were spent. No n8n imports: the node turns `InputError`
- * into a NodeOperationError with the item index (see `../actions/errors.ts`).
+ * into a NodeOperationError with the item index (see `nodeErrorFor` in `../actions/utils.ts`).
  */
 import { findAction } from '../actionCatalog';
 
@@ -20,7 +20,7 @@ export class InputError extends Error {
 /**
  * The key put in every input's `custom_data` to find the n8n item an input (and its callbacks and outputs)
  * came from: `{ "n8n_item": <index of the item in the node's input> }`. Edges copies custom_data unchanged onto
- * every callback of the input (edges-api.md §3), and `GET /runs/{uid}/inputs` returns it too.
+ * every callback of the input (docs/edges-api.md §3), and `GET /runs/{uid}/inputs` returns it too.
  */
 export const ITEM_TAG = 'n8n_item';
 
@@ -32,7 +32,7 @@ export const START_TAG = 'n8n_request';
 
 const RESERVED_KEYS = [ITEM_TAG, START_TAG];
 
-/** Edges' documented limits (edges-api.md §5). */
+/** Edges' documented limits (docs/edges-api.md §5). */
 export const MAX_ASYNC_INPUTS = 100_000;
 export const MAX_SCHEDULE_INPUTS = 100;
 
@@ -100,7 +100,7 @@ export function parseHeaders(value: unknown, itemIndex?: number): Record<string,
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /**
- * Edges refuses callback URLs that are not HTTPS (edges-api.md §2.1, SEED). The node refuses them first,
+ * Edges refuses callback URLs that are not HTTPS (docs/edges-api.md §2.1; the callbacks guide, §3). The node refuses them first,
  * with a way out. Exception: loopback hosts (127.0.0.1, localhost, ::1) are accepted over plain HTTP. Real
  * Edges can never reach those anyway, so they only make sense with a local Edges simulator or a local proxy
  * in front of Edges; refusing them would make local testing impossible and lets nothing unsafe through.
@@ -154,7 +154,7 @@ const CRON_FIELDS: Array<{ name: string; min: number; max: number; names?: strin
 	},
 ];
 
-/** Checks a POSIX 5-field cron expression (edges-api.md §2.1: 1–256 characters). */
+/** Checks a POSIX 5-field cron expression (docs/edges-api.md §2.1: 1–256 characters). */
 export function checkCron(expression: string): string {
 	const cron = expression.trim().replace(/\s+/g, ' ');
 	const bad = (why: string) =>

@@ -1,5 +1,5 @@
 /**
- * The Edges API client shared by every node of the package: one method per endpoint of edges-api.md §2.
+ * The Edges API client shared by every node of the package: one method per endpoint of docs/edges-api.md §2.
  *
  * It knows nothing about n8n. It is given a transport (how to send a request and how to wait) and a base
  * URL, and it owns what makes a client trustworthy: typed requests, answers checked against the schemas in
@@ -200,7 +200,7 @@ export class EdgesClient {
 		});
 	}
 
-	// ---- Actions (edges-api.md §2.1) -------------------------------------------------------------
+	// ---- Actions (docs/edges-api.md §2.1) -------------------------------------------------------------
 
 	/**
 	 * Runs an action synchronously and returns its result with the next page's URL when Edges sent one.
@@ -309,7 +309,7 @@ export class EdgesClient {
 	}
 
 	/**
-	 * Resumes a BLOCKED or STOPPED run. The answer's shape is undocumented (edges-api.md §7.4), so it is
+	 * Resumes a BLOCKED or STOPPED run. The answer's shape is undocumented (docs/edges-api.md §7.4), so it is
 	 * returned as Edges sent it; callers that need the run read it with `getRun`.
 	 */
 	async resumeRun(runUid: string): Promise<unknown> {

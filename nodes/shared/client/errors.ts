@@ -90,7 +90,7 @@ export class EdgesNetworkError extends Error {
 	}
 }
 
-/** Edges answered 2xx but the body is not what the API reference describes (truncated, not JSON, wrong shape). */
+/** Edges answered 2xx but the body is not what Edges documents (docs/edges-api.md) (truncated, not JSON, wrong shape). */
 export class EdgesResponseError extends Error {
 	override readonly name = 'EdgesResponseError';
 	readonly endpoint: string;

@@ -2,7 +2,7 @@
  * Pacing by `X-RateLimit-Remaining`, so that a long listing (100,000 outputs on a small plan) runs at the
  * plan's rate instead of running into 429s.
  *
- * Edges' `/runs/*` limit behaves like a token bucket per workspace (edges-api.md §5): a burst, then a
+ * Edges' `/runs/*` limit behaves like a token bucket per workspace (docs/edges-api.md §5): a burst, then a
  * steady refill of R requests per second. After each answer the server says how many whole requests are
  * left (`X-RateLimit-Remaining`). The pacer uses that as follows:
  *
@@ -52,7 +52,7 @@ interface Observation {
 const SAFETY = 0.95;
 /** How many recent answers serve as window starts. */
 const WINDOWS = 64;
-/** The highest per-second `/runs/*` rate of Edges' plans (Titanium, edges-api.md §5). */
+/** The highest per-second `/runs/*` rate of Edges' plans (Titanium, docs/edges-api.md §5). */
 const MAX_PLAN_PER_SECOND = 10;
 /** The smallest per-minute `/runs/*` budget of Edges' plans (Trial). */
 const MIN_PLAN_PER_MINUTE = 30;

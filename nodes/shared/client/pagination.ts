@@ -1,7 +1,7 @@
 /**
  * Paging through Edges list endpoints as an async iterator.
  *
- * Edges pages two ways (edges-api.md §2.2): newer endpoints send `X-Pagination-Next` with the full URL of
+ * Edges pages two ways (docs/edges-api.md §2.2): newer endpoints send `X-Pagination-Next` with the full URL of
  * the next page (cursor paging); older ones take `limit` and `offset`. The iterator follows the header
  * whenever the server sends it and otherwise counts offsets itself, so the same code reads both
  * generations of the API without being told which one it faces.

@@ -2,7 +2,7 @@
  * Every shape Edges sends us, in one place, as zod schemas.
  *
  * The schemas check the fields the package relies on and let everything else through (`passthrough`):
- * Edges adds fields over time (its docs of different ages disagree, see edges-api.md §2.2), and a field we do
+ * Edges adds fields over time (its docs of different ages disagree, see docs/edges-api.md §2.2), and a field we do
  * not know about must reach the user's workflow, not break it. Fields whose presence differs between
  * crawls of the docs are optional.
  */
@@ -36,7 +36,7 @@ export type CallbackDeliveryStatus = (typeof CALLBACK_DELIVERY_STATUSES)[number]
 
 export const SCHEDULE_STATUSES = ['ACTIVE', 'PAUSED', 'CANCELLED', 'COMPLETED'] as const;
 
-/** Edges' standard error body (edges-api.md §5). Every field is optional: 401/404/429 bodies are undocumented. */
+/** Edges' standard error body (docs/edges-api.md §5). Every field is optional: 401/404/429 bodies are undocumented. */
 export const errorBodySchema = z
 	.object({
 		error_label: z.string().optional(),
@@ -102,7 +102,7 @@ export const asyncRunCreatedSchema = z
 export type AsyncRunCreated = z.infer<typeof asyncRunCreatedSchema>;
 
 /**
- * Answer to `POST /actions/{slug}/run/schedule`. The docs do not show the uid's key (edges-api.md §7.3), so
+ * Answer to `POST /actions/{slug}/run/schedule`. The docs do not show the uid's key (docs/edges-api.md §7.3), so
  * any of the plausible keys is accepted and `scheduleUidOf` picks the one present.
  */
 export const scheduleCreatedSchema = z
@@ -198,7 +198,7 @@ export const consumptionSchema = z
 export type Consumption = z.infer<typeof consumptionSchema>;
 
 /**
- * The body Edges POSTs to `callback.url` (edges-api.md §3). Only `run.run_uid` and `run.status` are
+ * The body Edges POSTs to `callback.url` (docs/edges-api.md §3). Only `run.run_uid` and `run.status` are
  * required: in final mode `batch_uid`, `input` and `custom_data` are undocumented (§7.9), and a
  * `callback_ref_uid` missing from the body may still arrive as the `X-Callback-Ref` header.
  */

@@ -1,6 +1,6 @@
 /**
  * Run › Resume: restarts a BLOCKED or STOPPED run (inputs that succeeded are not run again). Edges does not
- * document the answer of this call (edges-api.md §7.4), so the node reads the run afterwards and returns it.
+ * document the answer of this call (docs/edges-api.md §7.4), so the node reads the run afterwards and returns it.
  */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 

@@ -41,7 +41,7 @@ export function scheduleChangeOperation(change: ScheduleChange) {
 		const client = await edgesClientFor(this);
 		return await forEachItem(this, items, async (i) => {
 			const scheduleUid = requiredUid(this, 'scheduleUid', 'Schedule UID', i);
-			// The answer's shape is not documented (edges-api.md §2.4): it is returned as Edges sent it.
+			// The answer's shape is not documented (docs/edges-api.md §2.4): it is returned as Edges sent it.
 			const answer = await client.changeSchedule(scheduleUid, change);
 			const json: IDataObject = answer === undefined || answer === null ? {} : toDataObject(answer);
 			return { schedule_uid: scheduleUid, action: change, ...json };
