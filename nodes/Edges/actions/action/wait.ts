@@ -332,8 +332,9 @@ export async function itemsForEndedRuns(
 			output_count: run.output_count ?? null,
 			last_error: (run.last_error as IDataObject | null | undefined) ?? null,
 		};
-		if (FAILED.has(String(run.status))) {
-			const error = runFailure(node, run);
+		// A run that cannot give its items their results fails the node, or (Continue On Fail) gives each of
+		// its items an error item that names the run.
+		const failItems = (error: NodeApiError | NodeOperationError, extra: IDataObject) => {
 			if (!settings.continueOnFail) throw error;
 			for (const k of runItems) {
 				items.push(
@@ -341,32 +342,17 @@ export async function itemsForEndedRuns(
 						node,
 						error,
 						{ item: k },
-						{
-							run_uid: run.uid,
-							status: run.status ?? null,
-							error_label: run.last_error?.label ?? null,
-						},
+						{ run_uid: run.uid, status: run.status ?? null, ...extra },
 					),
 				);
 			}
+		};
+		if (FAILED.has(String(run.status))) {
+			failItems(runFailure(node, run), { error_label: run.last_error?.label ?? null });
 			continue;
 		}
 		if (tooBig) {
-			if (!settings.continueOnFail) throw tooBig;
-			for (const k of runItems) {
-				items.push(
-					errorItem(
-						node,
-						tooBig,
-						{ item: k },
-						{
-							run_uid: run.uid,
-							status: run.status ?? null,
-							output_count: run.output_count ?? null,
-						},
-					),
-				);
-			}
+			failItems(tooBig, { output_count: run.output_count ?? null });
 			continue;
 		}
 		if (settings.output === 'run') {
@@ -387,23 +373,10 @@ export async function itemsForEndedRuns(
 		if (unpaired.length > 0) {
 			// An item with `results: []` would look like "no result" and a Split Out would make nothing of it,
 			// while the results sit elsewhere: never give that silently.
-			const error = unpairedError(node, run, runItems.length, unpaired.length, paired.length);
-			if (!settings.continueOnFail) throw error;
-			for (const k of runItems) {
-				items.push(
-					errorItem(
-						node,
-						error,
-						{ item: k },
-						{
-							run_uid: run.uid,
-							status: run.status ?? null,
-							output_count: run.output_count ?? null,
-							unpaired_result_count: unpaired.length,
-						},
-					),
-				);
-			}
+			failItems(unpairedError(node, run, runItems.length, unpaired.length, paired.length), {
+				output_count: run.output_count ?? null,
+				unpaired_result_count: unpaired.length,
+			});
 			continue;
 		}
 		const byItem = new Map<number, IDataObject[]>();
