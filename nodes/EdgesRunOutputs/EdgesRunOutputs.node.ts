@@ -8,7 +8,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { HALTED_RUN_STATUSES, type RunStatus } from '../shared/client';
+import { isHaltedRunStatus } from '../shared/client';
 import { RateLimitPacer } from '../shared/client/pacer';
 import { toNodeError } from '../shared/nodeErrors';
 import { DEFAULT_MAX_RESULTS_IN_MEMORY } from '../shared/outputsInMemory';
@@ -348,7 +348,7 @@ function incompleteHint(report: RunReadReport): string {
 		return 'The number of results Edges served differs from the output count it reports for the run. Try again in a moment; if it persists, give the run ID to Edges support. Choose "Continue and Mark the Items" in the options to take what arrived.';
 	}
 	// Waiting does not help a BLOCKED or STOPPED run: Edges does no more work on it until someone resumes it.
-	if (report.status !== null && HALTED_RUN_STATUSES.includes(report.status as RunStatus)) {
+	if (isHaltedRunStatus(report.status)) {
 		return 'The run does no more work until it is resumed. Fix the cause (choose "Continue and Mark the Items" with "Include Failed Inputs" to get each blocked input with its error, or use Run › Get Inputs), then use Run › Resume, or start a new run.';
 	}
 	return 'Wait until the run is finished (SUCCEEDED, PARTIAL_SUCCEEDED or FAILED), e.g. by starting this workflow from the Edges Trigger, or choose "Continue and Mark the Items" in the options to get the run\'s status instead.';

@@ -7,12 +7,12 @@
  * Edges' callbacks guide).
  */
 import {
-	FINISHED_RUN_STATUSES,
-	HALTED_RUN_STATUSES,
+	isFailedInput,
+	isFinishedRunStatus,
+	isHaltedRunStatus,
 	type EdgesClient,
 	type Run,
 	type RunInput,
-	type RunStatus,
 } from '../shared/client';
 import { assertFitsInMemory } from '../shared/outputsInMemory';
 
@@ -81,14 +81,14 @@ export async function readRun(
 	const run = await client.getRun(runUid);
 	const status = run.status ?? null;
 	const outputCount = typeof run.output_count === 'number' ? run.output_count : null;
-	const finished = status !== null && FINISHED_RUN_STATUSES.includes(status as RunStatus);
+	const finished = isFinishedRunStatus(status);
 	const base = { runUid, status, finished, outputCount, run };
 
 	if (!finished) {
 		// A run that waits for a person (BLOCKED, STOPPED) is not going to change by itself: its failed and
 		// blocked inputs are the reason, so they are read when asked for. A run still going is left alone:
 		// its inputs' statuses are not final either.
-		const halted = status !== null && HALTED_RUN_STATUSES.includes(status as RunStatus);
+		const halted = isHaltedRunStatus(status);
 		return {
 			...base,
 			received: 0,
@@ -166,13 +166,6 @@ export async function readFailedInputs(
 	return failed;
 }
 
-const FAILED_INPUT_STATUSES = new Set(['FAILED', 'BLOCKED']);
-
-function isFailedInput(input: RunInput): boolean {
-	if (input.status && FAILED_INPUT_STATUSES.has(input.status)) return true;
-	return input.last_error?.has_failed === true;
-}
-
 function toFailedInput(input: RunInput): FailedInput {
 	return {
 		uid: input.uid,
@@ -191,7 +184,7 @@ export function notFinishedMessage(
 	if (status === null) {
 		return `Edges run ${runUid} has no status yet, so its outputs are not final and were not read`;
 	}
-	if (HALTED_RUN_STATUSES.includes(status as RunStatus)) {
+	if (isHaltedRunStatus(status)) {
 		return `Edges run ${runUid} is ${status}${reasonOf(lastError)}, not finished, so its outputs are not final and were not read`;
 	}
 	return `Edges run ${runUid} is still ${status}, so its outputs are not final and were not read`;

@@ -6,6 +6,7 @@
 import {
 	callbackPayloadSchema,
 	describeZodError,
+	hasRunStopped,
 	type CallbackPayload,
 	type RunStatus,
 } from '../shared/client';
@@ -30,14 +31,11 @@ export const EMITTABLE_STATUSES: readonly RunStatus[] = [
 ];
 
 /**
- * Statuses after which a run does no more work unless somebody acts (resume, continue). A callback that
- * claims one of these is about the end of a run; any other claim (RUNNING, QUEUED...) is a batch of a
- * streaming run.
+ * A callback that claims a stopped status (finished or halted) is about the end of a run; any other claim
+ * (RUNNING, QUEUED...) is a batch of a streaming run.
  */
-export const ENDING_STATUSES: readonly RunStatus[] = [...EMITTABLE_STATUSES, 'INVALID'];
-
 export function isEndingStatus(status: string | null | undefined): boolean {
-	return ENDING_STATUSES.includes(status as RunStatus);
+	return hasRunStopped(status);
 }
 
 export type BodyReading = { ok: true; value: unknown } | { ok: false; message: string };

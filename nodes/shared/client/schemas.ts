@@ -31,6 +31,42 @@ export const FINISHED_RUN_STATUSES: readonly RunStatus[] = [
 /** Statuses in which a run waits for a person (resume, continue) or is over without success. */
 export const HALTED_RUN_STATUSES: readonly RunStatus[] = ['BLOCKED', 'STOPPED', 'INVALID'];
 
+/**
+ * What the nodes ask of a run's status, in one place. Edges sends statuses as plain strings and may add
+ * new ones: an unknown status is never finished, halted or failed, so a node keeps waiting or says the run
+ * is not finished rather than reading outputs that are not final.
+ */
+export function isRunStatus(status: unknown): status is RunStatus {
+	return (RUN_STATUSES as readonly unknown[]).includes(status);
+}
+/** SUCCEEDED, PARTIAL_SUCCEEDED or FAILED: Edges does no more work on it, its outputs are final. */
+export function isFinishedRunStatus(status: unknown): boolean {
+	return isRunStatus(status) && FINISHED_RUN_STATUSES.includes(status);
+}
+/** BLOCKED, STOPPED or INVALID: nothing more happens until somebody acts. */
+export function isHaltedRunStatus(status: unknown): boolean {
+	return isRunStatus(status) && HALTED_RUN_STATUSES.includes(status);
+}
+/** Finished or halted: the run does no more work on its own (a final callback is about such a run). */
+export function hasRunStopped(status: unknown): boolean {
+	return isFinishedRunStatus(status) || isHaltedRunStatus(status);
+}
+/** FAILED or halted: the run ended without the results it was started for. */
+export function isUnsuccessfulRunStatus(status: unknown): boolean {
+	return status === 'FAILED' || isHaltedRunStatus(status);
+}
+
+/** Statuses of one input of a run that did not produce its results. */
+const FAILED_INPUT_STATUSES: readonly string[] = ['FAILED', 'BLOCKED'];
+/** An input that failed or is blocked, or that carries an error. */
+export function isFailedInput(input: {
+	status?: string | null;
+	last_error?: { has_failed?: boolean | null } | null;
+}): boolean {
+	if (input.status && FAILED_INPUT_STATUSES.includes(input.status)) return true;
+	return input.last_error?.has_failed === true;
+}
+
 export const CALLBACK_DELIVERY_STATUSES = ['PENDING', 'RUNNING', 'FAILED', 'SUCCESS'] as const;
 export type CallbackDeliveryStatus = (typeof CALLBACK_DELIVERY_STATUSES)[number];
 

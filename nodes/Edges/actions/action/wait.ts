@@ -46,7 +46,13 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { collect, type EdgesClient, type Run } from '../../../shared/client';
+import {
+	collect,
+	isFailedInput,
+	isUnsuccessfulRunStatus,
+	type EdgesClient,
+	type Run,
+} from '../../../shared/client';
 import { callbackPayloadSchema, describeZodError } from '../../../shared/client/schemas';
 import { toNodeError } from '../../../shared/nodeErrors';
 import { assertFitsInMemory, DEFAULT_MAX_RESULTS_IN_MEMORY } from '../../../shared/outputsInMemory';
@@ -80,7 +86,6 @@ const ENDED = new Set([
 	'INVALID',
 ]);
 /** Ended statuses that are errors for the workflow. */
-const FAILED = new Set(['FAILED', 'BLOCKED', 'STOPPED', 'INVALID']);
 
 export interface WaitedRun {
 	uid: string;
@@ -347,7 +352,7 @@ export async function itemsForEndedRuns(
 				);
 			}
 		};
-		if (FAILED.has(String(run.status))) {
+		if (isUnsuccessfulRunStatus(run.status)) {
 			failItems(runFailure(node, run), { error_label: run.last_error?.label ?? null });
 			continue;
 		}
@@ -489,8 +494,6 @@ function runFailure(node: INode, run: Run): NodeOperationError {
 	);
 }
 
-const FAILED_INPUT = new Set(['FAILED', 'BLOCKED']);
-
 /** The inputs of a run that failed, by the item they came from (their `n8n_item` tag), with Edges' error. */
 async function failedInputsByItem(
 	client: EdgesClient,
@@ -500,9 +503,7 @@ async function failedInputsByItem(
 	const failed = new Map<number, { status: string | null; error: IDataObject | null }>();
 	for (const input of inputs) {
 		const item = itemIndexOf(input.custom_data);
-		const hasFailed =
-			FAILED_INPUT.has(String(input.status)) || input.last_error?.has_failed === true;
-		if (item === undefined || !hasFailed) continue;
+		if (item === undefined || !isFailedInput(input)) continue;
 		failed.set(item, {
 			status: input.status ?? null,
 			error: (input.last_error as IDataObject | null | undefined) ?? null,
@@ -520,7 +521,7 @@ function memoryRefusal(
 	confirmed: Run[],
 	settings: { maxResultsInMemory: number },
 ): NodeApiError | NodeOperationError | undefined {
-	const read = confirmed.filter((run) => !FAILED.has(String(run.status)));
+	const read = confirmed.filter((run) => !isUnsuccessfulRunStatus(run.status));
 	const total = read.reduce(
 		(sum, run) => sum + (typeof run.output_count === 'number' ? run.output_count : 0),
 		0,
