@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test-only code: it never ships in the package */
 /**
  * Runs of any size in a real n8n: Edges Run Outputs with Output "Files (Any Size)" writes its files into
  * n8n's own binary data (on disk, n8n 2.x's default), and n8n's Extract from File takes them as they are:
