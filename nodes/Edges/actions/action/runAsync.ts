@@ -18,6 +18,7 @@ import {
 } from '../../helpers/validation';
 import { errorItem, nodeErrorFor, pairedTo } from '../utils';
 import { getActionSlug, readInputFields, readRunOptions, runOptions } from './shared';
+import { NOT_TOOL } from './toolProperties';
 import {
 	checkCanWait,
 	checkResultsCanBePaired,
@@ -86,7 +87,8 @@ export const description: INodeProperties[] = [
 		typeOptions: { minValue: 0 },
 		description:
 			'How long to wait at most. If the run has not ended by then, the workflow continues (at n8n\'s next check, within a minute) with one item per incoming item that has "wait_timed_out": true and its run_uid.',
-		displayOptions: { show: { ...show, waitForCompletion: [true] } },
+		// The tool variant waits minutes by default (./toolProperties.ts).
+		displayOptions: { show: { ...show, waitForCompletion: [true] }, hide: NOT_TOOL },
 	},
 	{
 		displayName: 'Maximum Wait Unit',
@@ -98,7 +100,8 @@ export const description: INodeProperties[] = [
 			{ name: 'Hours', value: 'hours' },
 			{ name: 'Days', value: 'days' },
 		],
-		displayOptions: { show: { ...show, waitForCompletion: [true] } },
+		// The tool variant waits minutes by default (./toolProperties.ts).
+		displayOptions: { show: { ...show, waitForCompletion: [true] }, hide: NOT_TOOL },
 	},
 	runOptions('runAsync'),
 ];

@@ -16,6 +16,8 @@ import {
 	parseJsonObject,
 	type InputFields,
 } from '../../helpers/validation';
+import { NOT_TOOL, TOOL_INPUT_JSON, toolFieldParameter } from './toolProperties';
+import { findAction } from '../../actionCatalog';
 
 type Operation = 'runAsync' | 'runLive' | 'schedule';
 
@@ -63,7 +65,8 @@ export function actionProperties(operations: Operation[]): INodeProperties[] {
 			name: 'inputSource',
 			type: 'options',
 			default: 'fields',
-			displayOptions: { show },
+			// The tool variant has its own, with From the Model as the default (./toolProperties.ts).
+			displayOptions: { show, hide: NOT_TOOL },
 			options: [
 				{
 					name: 'Mapped Fields',
@@ -246,6 +249,7 @@ export function getActionSlug(context: IExecuteFunctions, itemIndex: number): st
 /** The input fields of one item, from the mapped fields or from the JSON parameter. */
 export function readInputFields(context: IExecuteFunctions, itemIndex: number): InputFields {
 	const source = context.getNodeParameter('inputSource', itemIndex, 'fields') as string;
+	if (source === 'model') return readModelFields(context, itemIndex);
 	if (source === 'json') {
 		return parseJsonObject(
 			context.getNodeParameter('inputJson', itemIndex, '{}'),
@@ -262,6 +266,29 @@ export function readInputFields(context: IExecuteFunctions, itemIndex: number): 
 		return { ...context.getInputData()[itemIndex].json };
 	}
 	return isPlainObject(mapper.value) ? { ...mapper.value } : {};
+}
+
+/**
+ * Input Fields From › From the Model (tool mode only): one `$fromAI` parameter per field of a catalog action,
+ * or one JSON object when the action is not in the catalog or the model chooses it (../toolProperties.ts).
+ */
+function readModelFields(context: IExecuteFunctions, itemIndex: number): InputFields {
+	const slug = getActionSlug(context, itemIndex);
+	const entry = findAction(slug);
+	// Shown (so present) only when the action is not a catalog slug, e.g. a $fromAI expression.
+	const generic = context.getNodeParameter(TOOL_INPUT_JSON, itemIndex, null) as unknown;
+	if (!entry || (generic !== null && generic !== undefined)) {
+		const fields = parseJsonObject(generic, 'The input', itemIndex);
+		// $fromAI's json type refuses an empty object, so the description asks for {"none": true} instead.
+		delete fields.none;
+		return fields;
+	}
+	const fields: InputFields = {};
+	for (const field of entry.requiredFields) {
+		const value = context.getNodeParameter(toolFieldParameter(field), itemIndex, '') as unknown;
+		if (value !== '' && value !== null && value !== undefined) fields[field] = value;
+	}
+	return fields;
 }
 
 export interface RunOptions {
