@@ -55,6 +55,7 @@ import {
 	type InputIndex,
 	type PairedOutput,
 } from '../../helpers/pairing';
+import { isToolMode } from '../../helpers/toolMode';
 import { InputError, checkCallbackUrl, itemIndexOf } from '../../helpers/validation';
 import { errorItem } from '../utils';
 
@@ -198,7 +199,10 @@ export async function parkUntilCallback(
 						run_uid: run.uid,
 						action: run.action,
 						waited_until: deadline.toISOString(),
-						message: `Edges did not report the end of run ${run.uid} before the maximum wait passed. Check it with Run › Get.`,
+						// An agent's model gets this item as the tool's answer: name the tool that goes on.
+						message: isToolMode(context)
+							? `Run ${run.uid} had not finished when the maximum wait ended; it goes on in Edges. Do not start it again. To read its results, call the Edges Run Outputs tool with run_uid "${run.uid}" in a few minutes.`
+							: `Edges did not report the end of run ${run.uid} before the maximum wait passed. Check it with Run › Get.`,
 					},
 					pairedItem: { item: k },
 				})),
