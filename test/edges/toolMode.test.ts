@@ -102,7 +102,23 @@ describe('Edges as an AI agent tool', () => {
 			expect(seen.size).toBe(ACTION_CATALOG.length * 2);
 		});
 
-		it('lists the catalog slugs where the model chooses the action', () => {
+		it('gives a described `action` field and lists the slugs when the model chooses the action', () => {
+			const params = resolved(toolDescription, {
+				resource: 'action',
+				operation: 'runLive',
+				actionFrom: 'model',
+				action: action('linkedin-extract-people'),
+			});
+			for (const entry of ACTION_CATALOG) {
+				expect(String(params.toolDescription)).toContain(entry.slug);
+				expect(String(params.toolAction)).toContain(entry.slug);
+			}
+			expect(String(params.toolAction)).toContain("$fromAI('action'");
+			expect(String(params.toolInputJson)).toContain("$fromAI('input'");
+			expect(params.toolInput_linkedin_profile_url).toBeUndefined();
+		});
+
+		it('lists the catalog slugs where Action is a $fromAI of the editor', () => {
 			const params = resolved(toolDescription, {
 				resource: 'action',
 				operation: 'runLive',
@@ -184,6 +200,21 @@ describe('Edges as an AI agent tool', () => {
 			const [answer] = json(result);
 			expect(Buffer.byteLength(JSON.stringify(json(result)))).toBeLessThanOrEqual(3000);
 			expect(answer.note).toMatch(/Cut to \d+ of 50 results to stay under 3000 bytes/);
+		});
+
+		it('runs the action the model chose with the input object it gave', async () => {
+			const result = await runTool(sim, {
+				resource: 'action',
+				operation: 'runLive',
+				actionFrom: 'model',
+				toolAction: 'linkedin-find-profile-url',
+				toolInputJson: '{"first_name": "Jane", "last_name": "Doe"}',
+			});
+			expect(result.error).toBeUndefined();
+			expect(json(result)[0].results).toEqual([expect.objectContaining({ full_name: 'Jane Doe' })]);
+			expect(posts(sim).map((r) => r.path)).toEqual([
+				'/v1/actions/linkedin-find-profile-url/run/live',
+			]);
 		});
 
 		it('answers "nothing found" (NO_RESULT) as an empty result, not an error', async () => {

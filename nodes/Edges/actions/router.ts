@@ -1,7 +1,7 @@
 /** Sends the node's execution to the module of the chosen resource and operation. */
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { isToolMode } from '../helpers/toolMode';
+import { isToolMode } from '../../shared/toolMode';
 import * as action from './action';
 import * as callback from './callback';
 import type { EdgesResource, EdgesType } from './node.type';

@@ -13,7 +13,7 @@ import {
 
 import { toNodeError } from '../../shared/nodeErrors';
 import { fieldDescription } from '../actionCatalog';
-import { toolErrorMessage } from '../helpers/toolMode';
+import { toolErrorMessage } from '../../shared/toolMode';
 import { UncertainStartError } from '../helpers/uncertainStart';
 import { InputError } from '../helpers/validation';
 

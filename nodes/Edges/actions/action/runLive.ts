@@ -20,7 +20,7 @@ import {
 	isNothingFound,
 	isToolMode,
 	toolAnswer,
-} from '../../helpers/toolMode';
+} from '../../../shared/toolMode';
 import { getActionSlug, readInputFields } from './shared';
 import { NOT_TOOL } from './toolProperties';
 

@@ -33,7 +33,8 @@ export function actionProperties(operations: Operation[]): INodeProperties[] {
 			default: { mode: 'list', value: '' },
 			required: true,
 			description: 'The Edges action to run',
-			displayOptions: { show },
+			// `actionFrom` exists only in the tool variant (./toolProperties.ts).
+			displayOptions: { show, hide: { actionFrom: ['model'] } },
 			modes: [
 				{
 					displayName: 'From List',
@@ -227,8 +228,12 @@ export function runOptions(operation: 'runAsync' | 'schedule'): INodeProperties 
 }
 
 export function getActionSlug(context: IExecuteFunctions, itemIndex: number): string {
+	// Tool mode only: the model fills `toolAction` (./toolProperties.ts).
+	const byModel = context.getNodeParameter('actionFrom', itemIndex, 'fixed') === 'model';
 	const slug = String(
-		context.getNodeParameter('action', itemIndex, '', { extractValue: true }) ?? '',
+		(byModel
+			? context.getNodeParameter('toolAction', itemIndex, '')
+			: context.getNodeParameter('action', itemIndex, '', { extractValue: true })) ?? '',
 	).trim();
 	if (!slug) {
 		throw new InputError('No action is selected', {

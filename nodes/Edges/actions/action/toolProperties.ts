@@ -18,6 +18,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import {
 	ACTION_CATALOG,
+	actionChoiceDescription,
 	fieldDescription,
 	genericInputDescription,
 	genericToolDescription,
@@ -27,7 +28,7 @@ import {
 	TOOL_DEFAULT_LIMIT,
 	TOOL_DEFAULT_MAX_BYTES,
 	TOOL_DEFAULT_MAX_WAIT_MINUTES,
-} from '../../helpers/toolMode';
+} from '../../../shared/toolMode';
 
 const TOOL = { '@tool': [true] };
 const ACTION_OPS = ['runLive', 'runAsync', 'schedule'];
@@ -54,27 +55,33 @@ function toolDescriptionProperties(): INodeProperties[] {
 			default: toolDescriptionFor(entry, operation === 'runLive' ? 'live' : 'async'),
 			displayOptions: {
 				show: { ...TOOL, resource: ['action'], operation: [operation], action: [entry.slug] },
+				hide: { actionFrom: ['model'] },
 			},
 		}));
+	// Display options AND their conditions, so "the model chooses, or the action is not in the catalog" is
+	// two definitions.
+	const generic = (operation: 'runLive' | 'runAsync'): INodeProperties[] => [
+		{
+			...base,
+			default: genericToolDescription(operation === 'runLive' ? 'live' : 'async'),
+			displayOptions: {
+				show: { ...TOOL, resource: ['action'], operation: [operation], actionFrom: ['model'] },
+			},
+		},
+		{
+			...base,
+			default: genericToolDescription(operation === 'runLive' ? 'live' : 'async'),
+			displayOptions: {
+				show: { ...TOOL, resource: ['action'], operation: [operation], actionFrom: ['fixed'] },
+				hide: { action: SLUGS },
+			},
+		},
+	];
 	return [
 		...perAction('runLive'),
 		...perAction('runAsync'),
-		{
-			...base,
-			default: genericToolDescription('live'),
-			displayOptions: {
-				show: { ...TOOL, resource: ['action'], operation: ['runLive'] },
-				hide: { action: SLUGS },
-			},
-		},
-		{
-			...base,
-			default: genericToolDescription('async'),
-			displayOptions: {
-				show: { ...TOOL, resource: ['action'], operation: ['runAsync'] },
-				hide: { action: SLUGS },
-			},
-		},
+		...generic('runLive'),
+		...generic('runAsync'),
 		{
 			...base,
 			default: '',
@@ -84,6 +91,43 @@ function toolDescriptionProperties(): INodeProperties[] {
 		},
 	];
 }
+
+/**
+ * Who picks the action: the node (one tool per action, the recommended way: each tool then has its own
+ * description) or the model, from the catalog. The editor's "let the model decide" on Action would give the
+ * model a bare "Action" string; this gives it a described `action` field listing the slugs.
+ */
+export const toolActionFrom: INodeProperties[] = [
+	{
+		displayName: 'Action Chosen By',
+		name: 'actionFrom',
+		type: 'options',
+		default: 'fixed',
+		displayOptions: { show: { ...TOOL, resource: ['action'], operation: ACTION_OPS } },
+		options: [
+			{
+				name: 'This Node',
+				value: 'fixed',
+				description: 'The action below; the tool is described as that action (recommended)',
+			},
+			{
+				name: 'The Model',
+				value: 'model',
+				description: 'The model picks an action of the catalog at each call',
+			},
+		],
+	},
+	{
+		displayName: 'Action',
+		name: 'toolAction',
+		type: 'string',
+		default: fromAi('action', actionChoiceDescription(), 'string'),
+		description: 'The action slug, filled by the model from the catalog',
+		displayOptions: {
+			show: { ...TOOL, resource: ['action'], operation: ACTION_OPS, actionFrom: ['model'] },
+		},
+	},
+];
 
 /** Where a tool call's input fields come from: From the Model (the default in tool mode) or as outside. */
 export const toolInputSource: INodeProperties = {
@@ -137,18 +181,24 @@ function toolInputProperties(): INodeProperties[] {
 							(entry) => entry.slug,
 						),
 					},
+					hide: { actionFrom: ['model'] },
 				},
 			}),
 		),
-		{
-			displayName: 'Input',
-			name: TOOL_INPUT_JSON,
-			type: 'json',
-			default: fromAi('input', genericInputDescription(), 'json'),
-			description:
-				'The input fields as a JSON object, filled by the model, for an action the catalog does not know or that the model chooses',
-			displayOptions: { show: model, hide: { action: SLUGS } },
-		},
+		...[
+			{ show: { ...model, actionFrom: ['model'] } },
+			{ show: { ...model, actionFrom: ['fixed'] }, hide: { action: SLUGS } },
+		].map(
+			(displayOptions): INodeProperties => ({
+				displayName: 'Input',
+				name: TOOL_INPUT_JSON,
+				type: 'json',
+				default: fromAi('input', genericInputDescription(), 'json'),
+				description:
+					'The input fields as a JSON object, filled by the model, for an action the model chooses or the catalog does not know',
+				displayOptions,
+			}),
+		),
 	];
 }
 
@@ -232,6 +282,7 @@ function toolWaitProperties(): INodeProperties[] {
 export function toolProperties(): INodeProperties[] {
 	return [
 		...toolDescriptionProperties(),
+		...toolActionFrom,
 		toolInputSource,
 		...toolInputProperties(),
 		...toolResultProperties(),

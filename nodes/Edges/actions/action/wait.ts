@@ -55,7 +55,7 @@ import {
 	type InputIndex,
 	type PairedOutput,
 } from '../../helpers/pairing';
-import { isToolMode } from '../../helpers/toolMode';
+import { isToolMode } from '../../../shared/toolMode';
 import { InputError, checkCallbackUrl, itemIndexOf } from '../../helpers/validation';
 import { errorItem } from '../utils';
 

@@ -9,8 +9,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { ACTION_CATALOG, COMPACT_FIELDS, type ResultKind } from '../actionCatalog';
-import { EdgesApiError, EdgesNetworkError, EdgesResponseError } from '../../shared/client';
+import { ACTION_CATALOG, COMPACT_FIELDS, type ResultKind } from './actionCatalog';
+import { EdgesApiError, EdgesNetworkError, EdgesResponseError } from './client';
 
 /** Results a tool call returns unless the node says otherwise: a model rarely needs more in one turn. */
 export const TOOL_DEFAULT_LIMIT = 10;
