@@ -171,7 +171,7 @@ const GUIDANCE: Readonly<Record<string, Guidance>> = {
 	},
 	LIMIT_REACHED: {
 		retry: 'later',
-		next: 'The LinkedIn identity reached its daily limit for this action. Call again after the time given, or tell the user.',
+		next: 'The LinkedIn identity reached its daily limit for this action. Tell the user, or call again after that wait.',
 	},
 	STATUS_429: {
 		retry: 'later',

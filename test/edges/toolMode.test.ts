@@ -14,10 +14,19 @@ import {
 } from 'n8n-workflow';
 
 import { Edges } from '../../nodes/Edges/Edges.node';
+import { EdgesRunOutputs } from '../../nodes/EdgesRunOutputs/EdgesRunOutputs.node';
 import { ACTION_CATALOG, FIELD_DESCRIPTIONS } from '../../nodes/Edges/actionCatalog';
 import { runNode, type NodeRunResult } from '../helpers/n8nRunner';
 import { DEFAULT_API_KEY, EdgesSimulator } from '../simulator';
-import { action, json, posts, profile } from './support';
+import { action, json, posts, profile, runAsyncParams, runEdges } from './support';
+
+/** Edges Run Outputs as n8n wraps it for an agent. */
+class EdgesRunOutputsTool extends EdgesRunOutputs {
+	constructor() {
+		super();
+		this.description = { ...this.description, name: `${this.description.name}Tool` };
+	}
+}
 
 /** The node as n8n wraps it for an agent: same code, type name ending in `Tool`. */
 class EdgesTool extends Edges {
@@ -274,6 +283,62 @@ describe('Edges as an AI agent tool', () => {
 			expect(message.startsWith(`Edges error ${label}: `)).toBe(true);
 			expect(message).toMatch(next);
 			expect(message).not.toMatch(/POST \/actions/);
+		});
+	});
+
+	describe('Edges Run Outputs, the partner of a Run Async tool', () => {
+		async function readAsTool(runUid: string) {
+			return await runNode({
+				nodeType: new EdgesRunOutputsTool(),
+				parameters: { runUid },
+				credentials: { apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl },
+			});
+		}
+
+		it('answers a finished run with its status and compact results, and one still going with "call again"', async () => {
+			sim.holdRuns(true);
+			try {
+				const started = await runEdges(sim, runAsyncParams('linkedin-extract-people'), [
+					{ url: profile('ann-lee') },
+				]);
+				const uid = json(started)[0].run_uid as string;
+				const early = json(await readAsTool(uid));
+				expect(early).toEqual([
+					expect.objectContaining({
+						run_uid: uid,
+						result_count: 0,
+						note: expect.stringMatching(/call this tool again/i),
+					}),
+				]);
+				await sim.finishRun(uid);
+				const [answer] = json(await readAsTool(uid));
+				expect(answer).toEqual(
+					expect.objectContaining({ run_uid: uid, status: 'SUCCEEDED', result_count: 1 }),
+				);
+				expect(JSON.stringify((answer.results as IDataObject[])[0]).length).toBeLessThanOrEqual(
+					300,
+				);
+			} finally {
+				sim.holdRuns(false);
+			}
+		});
+
+		it('tells the model its run_uid is unknown, with a next step', async () => {
+			const result = await readAsTool('no-such-run');
+			expect(result.error?.message).toMatch(/^Edges error NOT_FOUND: .*Retrying will not help\./);
+		});
+
+		it('gives the model a described run_uid field and a tool description', () => {
+			const description = new EdgesRunOutputsTool().description;
+			const params = resolved(description, {});
+			expect(String(params.runUid)).toContain("$fromAI('run_uid', `The run_uid");
+			expect(String(params.toolDescription)).toContain('run_uid');
+			const outside = resolved(new EdgesRunOutputs().description, {});
+			expect([outside.runUid, outside.returnAll, outside.toolDescription]).toEqual([
+				'={{ $json.run_uid }}',
+				true,
+				undefined,
+			]);
 		});
 	});
 });
