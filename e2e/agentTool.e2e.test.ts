@@ -142,6 +142,7 @@ class FakeModel {
 const AGENT = '@n8n/n8n-nodes-langchain.agent';
 const MODEL = '@n8n/n8n-nodes-langchain.lmChatOpenAi';
 const EDGES_TOOL = 'n8n-nodes-edges.edgesTool';
+const RUN_OUTPUTS_TOOL = 'n8n-nodes-edges.edgesRunOutputsTool';
 
 let x = 0;
 const at = (): [number, number] => [(x++ % 6) * 220, 300];
@@ -226,8 +227,31 @@ describe('Issue 17 in a real n8n: Edges as an AI Agent tool', () => {
 				operation: 'runLive',
 				actionFrom: 'model',
 			}),
+			// Run Async with Wait for Completion, and its partner for runs that outlast the wait.
+			edgesTool(cred, 'Enrich Profile And Wait', {
+				resource: 'action',
+				operation: 'runAsync',
+				action: { __rl: true, mode: 'list', value: 'linkedin-extract-people' },
+				waitForCompletion: true,
+				// 3 s: n8n's wait tracker then resumes within its next minute.
+				maxWait: 0.05,
+			}),
+			{
+				name: 'Read Run Results',
+				type: RUN_OUTPUTS_TOOL,
+				typeVersion: 1,
+				position: at(),
+				parameters: {},
+				credentials: { edgesApi: cred },
+			},
 		];
-		const tools = ['Extract LinkedIn Profile', 'Search LinkedIn People', 'Edges Any Action'];
+		const tools = [
+			'Extract LinkedIn Profile',
+			'Search LinkedIn People',
+			'Edges Any Action',
+			'Enrich Profile And Wait',
+			'Read Run Results',
+		];
 		const workflow = await t.api.createWorkflow({
 			name: 'Agent with Edges tools',
 			nodes,
@@ -250,7 +274,7 @@ describe('Issue 17 in a real n8n: Edges as an AI Agent tool', () => {
 		start = async (prompt: string) => {
 			await postWebhook(t.n8n.webhookUrl(path), { prompt });
 			executions++;
-			const all = await t.api.waitForExecutions(workflowId, executions, { timeoutMs: 60_000 });
+			const all = await t.api.waitForExecutions(workflowId, executions, { timeoutMs: 180_000 });
 			const newest = all.sort((a, b) => Number(b.id) - Number(a.id))[0];
 			return executionError(newest);
 		};
@@ -292,7 +316,9 @@ describe('Issue 17 in a real n8n: Edges as an AI Agent tool', () => {
 		const profileTool = toolSchema(request, 'Extract_LinkedIn_Profile');
 		const searchTool = toolSchema(request, 'Search_LinkedIn_People');
 		const anyTool = toolSchema(request, 'Edges_Any_Action');
-		for (const tool of [profileTool, searchTool, anyTool]) {
+		const waitTool = toolSchema(request, 'Enrich_Profile_And_Wait');
+		const readTool = toolSchema(request, 'Read_Run_Results');
+		for (const tool of [profileTool, searchTool, anyTool, waitTool, readTool]) {
 			expect(tool.description?.trim()).toBeTruthy();
 			for (const [key, field] of Object.entries(tool.parameters?.properties ?? {})) {
 				expect([key, field.description?.trim()]).toEqual([key, expect.any(String)]);
@@ -408,4 +434,38 @@ describe('Issue 17 in a real n8n: Edges as an AI Agent tool', () => {
 		expect(message).toContain('linkedin_profile_url');
 		expect(message).not.toMatch(/Item 0/);
 	});
+
+	it('Wait for Completion parks the agent until the run ends, and the model gets the results', async () => {
+		const answer = await callTool('Enrich_Profile_And_Wait', {
+			linkedin_profile_url: profile('wait-for-me'),
+		});
+		const [item] = JSON.parse(answer) as Array<{ results?: Array<Record<string, unknown>> }>;
+		expect(item.results?.[0]).toEqual(
+			expect.objectContaining({ linkedin_profile_url: profile('wait-for-me') }),
+		);
+		process.stdout.write(`[agentTool] wait tool message: ${Buffer.byteLength(answer)} B\n`);
+	});
+
+	it('a wait that ends first tells the model to read the run with the Run Outputs tool, which then does', async () => {
+		sim.holdRuns(true);
+		let runUid: string;
+		try {
+			const answer = await callTool('Enrich_Profile_And_Wait', {
+				linkedin_profile_url: profile('slow-run'),
+			});
+			const [item] = JSON.parse(answer) as Array<{ run_uid: string; message: string }>;
+			runUid = item.run_uid;
+			expect(item.message).toContain(`call the Edges Run Outputs tool with run_uid "${runUid}"`);
+			process.stdout.write(`[agentTool] wait timeout: ${item.message}\n`);
+			const early = JSON.parse(await callTool('Read_Run_Results', { run_uid: runUid }));
+			expect(early[0].note).toMatch(/call this tool again/i);
+			await sim.finishRun(runUid);
+		} finally {
+			sim.holdRuns(false);
+		}
+		const later = JSON.parse(await callTool('Read_Run_Results', { run_uid: runUid }));
+		expect(later).toEqual([
+			expect.objectContaining({ run_uid: runUid, status: 'SUCCEEDED', result_count: 1 }),
+		]);
+	}, 240_000);
 });
