@@ -17,6 +17,7 @@ import { Edges } from '../../nodes/Edges/Edges.node';
 import { EdgesRunOutputs } from '../../nodes/EdgesRunOutputs/EdgesRunOutputs.node';
 import { ACTION_CATALOG, FIELD_DESCRIPTIONS } from '../../nodes/Edges/actionCatalog';
 import { runNode, type NodeRunResult } from '../helpers/n8nRunner';
+import { WaitingRunner } from '../helpers/waitingRunner';
 import { DEFAULT_API_KEY, EdgesSimulator } from '../simulator';
 import { action, json, posts, profile, runAsyncParams, runEdges } from './support';
 
@@ -339,6 +340,38 @@ describe('Edges as an AI agent tool', () => {
 				true,
 				undefined,
 			]);
+		});
+	});
+
+	describe('Run Async with Wait for Completion', () => {
+		it('answers the model with compact results, summary fields kept', async () => {
+			sim.endRunsOnCreation('SUCCEEDED');
+			const runner = await WaitingRunner.start({
+				nodeType: new EdgesTool(),
+				parameters: {
+					resource: 'action',
+					operation: 'runAsync',
+					action: action('linkedin-extract-people'),
+					waitForCompletion: true,
+					toolInput_linkedin_profile_url: profile('ann-lee'),
+				},
+				input: [{}],
+				credentials: { apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl },
+			});
+			try {
+				const result = await runner.runUntilWait();
+				await sim.waitForIdle();
+				expect(result.error).toBeUndefined();
+				const [item] = json(result);
+				expect(item).toEqual(expect.objectContaining({ status: 'SUCCEEDED', result_count: 1 }));
+				const [person] = item.results as IDataObject[];
+				expect(person.linkedin_profile_url).toBe(profile('ann-lee'));
+				expect(person.profile_image_url).toBeUndefined();
+				expect(JSON.stringify(person).length).toBeLessThanOrEqual(300);
+			} finally {
+				sim.endRunsOnCreation(null);
+				await runner.stop();
+			}
 		});
 	});
 });

@@ -18,6 +18,7 @@ import {
 } from '../../helpers/validation';
 import { errorItem, nodeErrorFor, pairedTo } from '../utils';
 import { getActionSlug, readInputFields, readRunOptions, runOptions } from './shared';
+import { isToolMode } from '../../../shared/toolMode';
 import { NOT_TOOL } from './toolProperties';
 import {
 	checkCanWait,
@@ -235,6 +236,7 @@ export async function execute(
 				return await itemsForEndedRuns(node, client, started, ended, {
 					output: waitOutputOf(this.getNodeParameter('waitOutput', 0, 'outputs')),
 					continueOnFail: this.continueOnFail(),
+					tool: isToolMode(this),
 				});
 			} catch (error) {
 				throw nodeErrorFor(node, error, 0);

@@ -46,7 +46,7 @@ import {
 import { collect, type EdgesClient, type Run } from '../../../shared/client';
 import { callbackPayloadSchema, describeZodError } from '../../../shared/client/schemas';
 import { edgesClientFor } from '../../../shared/transport';
-import { resultPairing } from '../../actionCatalog';
+import { findAction, resultPairing } from '../../actionCatalog';
 import {
 	MAX_INPUTS_READ_FOR_PAIRING,
 	indexInputs,
@@ -55,7 +55,7 @@ import {
 	type InputIndex,
 	type PairedOutput,
 } from '../../helpers/pairing';
-import { isToolMode } from '../../../shared/toolMode';
+import { compactResult, isToolMode } from '../../../shared/toolMode';
 import { InputError, checkCallbackUrl, itemIndexOf } from '../../helpers/validation';
 import { errorItem } from '../utils';
 
@@ -258,6 +258,7 @@ export async function resumeFromCallback(
 	const items = await itemsForEndedRuns(node, client, runs, confirmed.runs, {
 		output: waitOutputOf(context.getNodeParameter('waitOutput', 'outputs')),
 		continueOnFail: node.continueOnFail === true || node.onError === 'continueRegularOutput',
+		tool: isToolMode(context),
 	});
 	return { webhookResponse: { received: true }, workflowData: [items] };
 }
@@ -310,6 +311,34 @@ export function waitOutputOf(value: unknown): WaitOutput {
  * says in `_edges.item` which input item it came from.
  */
 export async function itemsForEndedRuns(
+	node: INode,
+	client: EdgesClient,
+	runs: WaitedRun[],
+	confirmed: Run[],
+	settings: { output: WaitOutput; continueOnFail: boolean; tool?: boolean },
+): Promise<INodeExecutionData[]> {
+	const items = await itemsForRuns(node, client, runs, confirmed, settings);
+	return settings.tool ? compactForTool(items, confirmed) : items;
+}
+
+/**
+ * In an AI agent the items are the model's answer: each result keeps the fields of its kind (Compact,
+ * ../../../shared/toolMode.ts), as Run Live does; the summary fields (run_uid, status, counts) stay.
+ */
+function compactForTool(items: INodeExecutionData[], confirmed: Run[]): INodeExecutionData[] {
+	const kind = findAction(String(confirmed[0]?.action_name ?? ''))?.resultKind;
+	for (const item of items) {
+		const { results, [RESULT_ORIGIN_FIELD]: origin, ...rest } = item.json;
+		if (Array.isArray(results)) {
+			item.json.results = (results as IDataObject[]).map((result) => compactResult(kind, result));
+		} else if (origin !== undefined && rest.input_status === undefined) {
+			item.json = { ...compactResult(kind, rest), [RESULT_ORIGIN_FIELD]: origin };
+		}
+	}
+	return items;
+}
+
+async function itemsForRuns(
 	node: INode,
 	client: EdgesClient,
 	runs: WaitedRun[],
