@@ -443,6 +443,9 @@ describe('Issue 17 in a real n8n: Edges as an AI Agent tool', () => {
 		expect(item.results?.[0]).toEqual(
 			expect.objectContaining({ linkedin_profile_url: profile('wait-for-me') }),
 		);
+		// Compact, as Run Live: the profile's picture URL and other fields an agent does not need are gone.
+		expect(item.results?.[0].profile_image_url).toBeUndefined();
+		expect(Buffer.byteLength(JSON.stringify(item.results?.[0]))).toBeLessThanOrEqual(300);
 		process.stdout.write(`[agentTool] wait tool message: ${Buffer.byteLength(answer)} B\n`);
 	});
 
