@@ -373,5 +373,38 @@ describe('Edges as an AI agent tool', () => {
 				await runner.stop();
 			}
 		});
+
+		it('keeps a large run under 8 KB and says how many results it left out', async () => {
+			sim.endRunsOnCreation('SUCCEEDED');
+			const runner = await WaitingRunner.start({
+				nodeType: new EdgesTool(),
+				parameters: {
+					resource: 'action',
+					operation: 'runAsync',
+					action: action('linkedin-search-people'),
+					waitForCompletion: true,
+					toolInput_linkedin_people_search_url:
+						'https://www.linkedin.com/search/results/people/?keywords=cto&sim_results=80',
+					options: { maxResults: 80 },
+				},
+				input: [{}],
+				credentials: { apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl },
+			});
+			try {
+				const result = await runner.runUntilWait();
+				await sim.waitForIdle();
+				expect(result.error).toBeUndefined();
+				const answer = json(result);
+				expect(Buffer.byteLength(JSON.stringify(answer))).toBeLessThanOrEqual(8000);
+				const kept = (answer[0].results as IDataObject[]).length;
+				expect(kept).toBeGreaterThan(0);
+				expect(answer[0].note).toBe(
+					`${80 - kept} results were left out to keep this answer under 8000 bytes; read them all with the Edges Run Outputs tool and the run_uid.`,
+				);
+			} finally {
+				sim.endRunsOnCreation(null);
+				await runner.stop();
+			}
+		});
 	});
 });

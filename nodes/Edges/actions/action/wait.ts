@@ -55,7 +55,7 @@ import {
 	type InputIndex,
 	type PairedOutput,
 } from '../../helpers/pairing';
-import { compactResult, isToolMode } from '../../../shared/toolMode';
+import { TOOL_DEFAULT_MAX_BYTES, compactResult, isToolMode } from '../../../shared/toolMode';
 import { InputError, checkCallbackUrl, itemIndexOf } from '../../helpers/validation';
 import { errorItem } from '../utils';
 
@@ -334,6 +334,25 @@ function compactForTool(items: INodeExecutionData[], confirmed: Run[]): INodeExe
 		} else if (origin !== undefined && rest.input_status === undefined) {
 			item.json = { ...compactResult(kind, rest), [RESULT_ORIGIN_FIELD]: origin };
 		}
+	}
+	// One tool call is one answer: keep it within the cap a Run Live tool has, and say what was left out.
+	const size = () => new TextEncoder().encode(JSON.stringify(items.map((i) => i.json))).length;
+	const lists = items.filter((item) => Array.isArray(item.json.results));
+	let cut = 0;
+	while (size() > TOOL_DEFAULT_MAX_BYTES - 300) {
+		const longest = lists
+			.map((item) => item.json.results as IDataObject[])
+			.sort((a, b) => b.length - a.length)[0];
+		if (longest && longest.length > 0) {
+			longest.pop();
+			cut++;
+		} else if (items.length > 1) {
+			items.pop();
+			cut++;
+		} else break;
+	}
+	if (cut > 0 && items[0]) {
+		items[0].json.note = `${cut} results were left out to keep this answer under ${TOOL_DEFAULT_MAX_BYTES} bytes; read them all with the Edges Run Outputs tool and the run_uid.`;
 	}
 	return items;
 }
