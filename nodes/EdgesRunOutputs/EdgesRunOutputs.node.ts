@@ -13,7 +13,9 @@ import { RateLimitPacer } from '../shared/client/pacer';
 import { toNodeError } from '../shared/nodeErrors';
 import { DEFAULT_MAX_RESULTS_IN_MEMORY } from '../shared/outputsInMemory';
 import { edgesClientFor } from '../shared/transport';
+import { isToolMode } from '../shared/toolMode';
 import { readRun, type OutputResult, type RunReadReport } from './readRun';
+import { executeAsTool, toolProperties } from './tool';
 import { failedInputItemsFor, markResults, runItemFor, runUidOf, statusItemFor } from './items';
 import {
 	DEFAULT_RESULTS_PER_FILE,
@@ -45,6 +47,7 @@ export class EdgesRunOutputs implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'edgesApi', required: true }],
 		properties: [
+			...toolProperties,
 			{
 				displayName: 'Run ID',
 				name: 'runUid',
@@ -54,6 +57,8 @@ export class EdgesRunOutputs implements INodeType {
 				placeholder: 'e.g. 6f1c2a9e-0b7d-4c39-9a51-2f0e8d4b7c11',
 				description:
 					'The uid of the Edges run to read. By default it is taken from the incoming item (the "run_uid" the Edges Trigger or the Edges node outputs; an item with only "uid" works too).',
+				// The tool variant has its own (./tool.ts).
+				displayOptions: { hide: { '@tool': [true] } },
 			},
 			{
 				displayName: 'Return All',
@@ -61,6 +66,8 @@ export class EdgesRunOutputs implements INodeType {
 				type: 'boolean',
 				default: true,
 				description: 'Whether to return all results or only up to a given limit',
+				// The tool variant has its own (./tool.ts).
+				displayOptions: { hide: { '@tool': [true] } },
 			},
 			{
 				displayName: 'Limit',
@@ -69,12 +76,13 @@ export class EdgesRunOutputs implements INodeType {
 				typeOptions: { minValue: 1 },
 				default: 50,
 				description: 'Max number of results to return',
-				displayOptions: { show: { returnAll: [false] } },
+				displayOptions: { show: { returnAll: [false] }, hide: { '@tool': [true] } },
 			},
 			{
 				displayName: 'Output',
 				name: 'output',
 				type: 'options',
+				displayOptions: { hide: { '@tool': [true] } },
 				default: 'perResult',
 				options: [
 					{
@@ -138,6 +146,7 @@ export class EdgesRunOutputs implements INodeType {
 				name: 'options',
 				type: 'collection',
 				placeholder: 'Add option',
+				displayOptions: { hide: { '@tool': [true] } },
 				default: {},
 				options: [
 					{
@@ -189,6 +198,8 @@ export class EdgesRunOutputs implements INodeType {
 		const out: INodeExecutionData[] = [];
 		// One pacer for the whole execution: Edges' rate limit is per workspace, not per run.
 		const client = await edgesClientFor(this, { pacer: new RateLimitPacer() });
+		// In an AI agent: one answer for the model (./tool.ts).
+		if (isToolMode(this)) return await executeAsTool(this, client);
 
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			const firstOfItem = out.length;

@@ -1,11 +1,13 @@
 /** Sends the node's execution to the module of the chosen resource and operation. */
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
+import { isToolMode } from '../../shared/toolMode';
 import * as action from './action';
 import * as callback from './callback';
 import type { EdgesResource, EdgesType } from './node.type';
 import * as run from './run';
 import * as schedule from './schedule';
+import { toolNodeError } from './utils';
 import * as workspace from './workspace';
 
 type OperationModule = {
@@ -49,5 +51,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			`The operation "${edges.operation}" of "${edges.resource}" is not supported`,
 		);
 	}
-	return [await module.execute.call(this, items)];
+	if (!isToolMode(this)) return [await module.execute.call(this, items)];
+	try {
+		return [await module.execute.call(this, items)];
+	} catch (error) {
+		// In an AI agent the message is all the model gets (../helpers/toolMode.ts).
+		throw toolNodeError(this.getNode(), error);
+	}
 }

@@ -12,14 +12,35 @@ import {
 } from 'n8n-workflow';
 
 import { toNodeError } from '../../shared/nodeErrors';
+import { fieldDescription } from '../actionCatalog';
+import { toolErrorMessage } from '../../shared/toolMode';
 import { UncertainStartError } from '../helpers/uncertainStart';
 import { InputError } from '../helpers/validation';
+
+/** The error each n8n error was made from, so tool mode can word it for a model (toolNodeError). */
+const originals = new WeakMap<object, unknown>();
 
 /** Maps our pre-request InputError to a NodeOperationError; everything else as the shared module does. */
 export function nodeErrorFor(
 	node: INode,
 	error: unknown,
 	itemIndex = 0,
+): NodeOperationError | NodeApiError {
+	const nodeError = nodeErrorOf(node, error, itemIndex);
+	if (
+		nodeError !== error &&
+		typeof error === 'object' &&
+		error !== null &&
+		!originals.has(nodeError)
+	)
+		originals.set(nodeError, originals.get(error) ?? error);
+	return nodeError;
+}
+
+function nodeErrorOf(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
 ): NodeOperationError | NodeApiError {
 	if (error instanceof UncertainStartError) {
 		// Edges' own error (status, label, reference) stays the details; what to do about it is ours.
@@ -35,6 +56,39 @@ export function nodeErrorFor(
 		});
 	}
 	return toNodeError(node, error, error instanceof InputError ? error.itemIndex : itemIndex);
+}
+
+/**
+ * The error a model gets in tool mode. n8n hands the model only the message of a tool's error (no
+ * description, hint or details), so the message says it all: Edges' label, what happened without our
+ * "METHOD /path" prefix, whether retrying helps, and what to do (../helpers/toolMode.ts).
+ */
+export function toolNodeError(node: INode, error: unknown, itemIndex = 0): NodeOperationError {
+	const original =
+		(typeof error === 'object' && error !== null ? originals.get(error) : undefined) ?? error;
+	let message: string;
+	if (original instanceof UncertainStartError) {
+		message = `${toolErrorMessage(original.original)} ${original.message.replace(/\.?$/, '.')}`;
+	} else if (original instanceof InputError) {
+		message = toolInputMessage(original);
+	} else {
+		const described = original as { message?: unknown; description?: unknown };
+		message = toolErrorMessage(original, {
+			message: typeof described?.message === 'string' ? described.message : String(original),
+			description: typeof described?.description === 'string' ? described.description : undefined,
+		});
+	}
+	return new NodeOperationError(node, message, { itemIndex });
+}
+
+/** An input refused before anything was sent, worded for a model: which field, and what it holds. */
+function toolInputMessage(error: InputError): string {
+	const missing = /^Item \d+ has no (.+), which the action (\S+) needs$/.exec(error.message);
+	if (missing) {
+		const fields = [...missing[1].matchAll(/"([^"]+)"/g)].map((match) => match[1]);
+		return `Edges error BAD_INPUT (nothing was sent): the input has no ${missing[1]}, which ${missing[2]} needs. Retrying will not help until it is given. ${fields.map((field) => `${field}: ${fieldDescription(field)}.`).join(' ')}`;
+	}
+	return `Edges error BAD_INPUT (nothing was sent): ${error.message.replace(/^Item \d+/, 'the input').replace(/\.?$/, '.')} Retrying will not help until it is fixed.${error.description ? ` ${error.description}` : ''}`;
 }
 
 /** An error item as n8n's own nodes make them under "continue on fail". */

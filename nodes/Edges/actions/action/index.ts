@@ -4,6 +4,7 @@ import * as runAsync from './runAsync';
 import * as runLive from './runLive';
 import * as schedule from './schedule';
 import { actionProperties } from './shared';
+import { toolProperties } from './toolProperties';
 
 export { runAsync, runLive, schedule };
 
@@ -38,6 +39,8 @@ export const description: INodeProperties[] = [
 		default: 'runAsync',
 	},
 	...actionProperties(['runAsync', 'runLive', 'schedule']),
+	// Shown only in the tool variant (Edges Tool, in an AI agent); see ./toolProperties.ts.
+	...toolProperties(),
 	...runAsync.description,
 	...runLive.description,
 	...schedule.description,

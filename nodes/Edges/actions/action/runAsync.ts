@@ -19,6 +19,8 @@ import {
 } from '../../helpers/validation';
 import { errorItem, nodeErrorFor, pairedTo } from '../utils';
 import { getActionSlug, readInputFields, readRunOptions, runOptions } from './shared';
+import { isToolMode } from '../../../shared/toolMode';
+import { NOT_TOOL } from './toolProperties';
 import {
 	checkCanWait,
 	checkResultsCanBePaired,
@@ -99,7 +101,8 @@ export const description: INodeProperties[] = [
 		typeOptions: { minValue: 0 },
 		description:
 			'How long to wait at most. If the run has not ended by then, the workflow continues (at n8n\'s next check, within a minute) with one item per incoming item that has "wait_timed_out": true and its run_uid.',
-		displayOptions: { show: { ...show, waitForCompletion: [true] } },
+		// The tool variant waits minutes by default (./toolProperties.ts).
+		displayOptions: { show: { ...show, waitForCompletion: [true] }, hide: NOT_TOOL },
 	},
 	{
 		displayName: 'Maximum Wait Unit',
@@ -111,7 +114,8 @@ export const description: INodeProperties[] = [
 			{ name: 'Hours', value: 'hours' },
 			{ name: 'Days', value: 'days' },
 		],
-		displayOptions: { show: { ...show, waitForCompletion: [true] } },
+		// The tool variant waits minutes by default (./toolProperties.ts).
+		displayOptions: { show: { ...show, waitForCompletion: [true] }, hide: NOT_TOOL },
 	},
 	runOptions('runAsync'),
 ];
@@ -250,6 +254,7 @@ export async function execute(
 						0,
 						DEFAULT_MAX_RESULTS_IN_MEMORY,
 					) as number,
+					tool: isToolMode(this),
 				});
 			} catch (error) {
 				throw nodeErrorFor(node, error, 0);

@@ -16,6 +16,8 @@ import {
 	parseJsonObject,
 	type InputFields,
 } from '../../helpers/validation';
+import { NOT_TOOL, TOOL_INPUT_JSON, toolFieldParameter } from './toolProperties';
+import { findAction } from '../../actionCatalog';
 
 type Operation = 'runAsync' | 'runLive' | 'schedule';
 
@@ -36,7 +38,8 @@ export function actionProperties(operations: Operation[]): INodeProperties[] {
 			default: { mode: 'list', value: '' },
 			required: true,
 			description: 'The Edges action to run',
-			displayOptions: { show },
+			// `actionFrom` exists only in the tool variant (./toolProperties.ts).
+			displayOptions: { show, hide: { actionFrom: ['model'] } },
 			modes: [
 				{
 					displayName: 'From List',
@@ -58,7 +61,8 @@ export function actionProperties(operations: Operation[]): INodeProperties[] {
 			name: 'inputSource',
 			type: 'options',
 			default: 'fields',
-			displayOptions: { show },
+			// The tool variant has its own, with From the Model as the default (./toolProperties.ts).
+			displayOptions: { show, hide: NOT_TOOL },
 			options: [
 				{
 					name: 'Mapped Fields',
@@ -219,8 +223,12 @@ export function runOptions(operation: 'runAsync' | 'schedule'): INodeProperties 
 }
 
 export function getActionSlug(context: IExecuteFunctions, itemIndex: number): string {
+	// Tool mode only: the model fills `toolAction` (./toolProperties.ts).
+	const byModel = context.getNodeParameter('actionFrom', itemIndex, 'fixed') === 'model';
 	const value = String(
-		context.getNodeParameter('action', itemIndex, '', { extractValue: true }) ?? '',
+		(byModel
+			? context.getNodeParameter('toolAction', itemIndex, '')
+			: context.getNodeParameter('action', itemIndex, '', { extractValue: true })) ?? '',
 	);
 	const slug = value.trim();
 	if (!slug) {
@@ -231,7 +239,7 @@ export function getActionSlug(context: IExecuteFunctions, itemIndex: number): st
 	}
 	// A slug typed By Slug is checked as typed, spaces included, as n8n's check of the field did; what an
 	// expression or the list gives is trimmed, as before.
-	const checked = typedBySlug(context) ? value : slug;
+	const checked = !byModel && typedBySlug(context) ? value : slug;
 	if (!SLUG.test(checked)) {
 		// JSON quoting shows a stray space or line break, which would otherwise be invisible.
 		throw new InputError(`${JSON.stringify(checked)} is not an Edges action slug`, {
@@ -255,6 +263,7 @@ function typedBySlug(context: IExecuteFunctions): boolean {
 /** The input fields of one item, from the mapped fields or from the JSON parameter. */
 export function readInputFields(context: IExecuteFunctions, itemIndex: number): InputFields {
 	const source = context.getNodeParameter('inputSource', itemIndex, 'fields') as string;
+	if (source === 'model') return readModelFields(context, itemIndex);
 	if (source === 'json') {
 		return parseJsonObject(
 			context.getNodeParameter('inputJson', itemIndex, '{}'),
@@ -271,6 +280,29 @@ export function readInputFields(context: IExecuteFunctions, itemIndex: number): 
 		return { ...context.getInputData()[itemIndex].json };
 	}
 	return isPlainObject(mapper.value) ? { ...mapper.value } : {};
+}
+
+/**
+ * Input Fields From › From the Model (tool mode only): one `$fromAI` parameter per field of a catalog action,
+ * or one JSON object when the action is not in the catalog or the model chooses it (../toolProperties.ts).
+ */
+function readModelFields(context: IExecuteFunctions, itemIndex: number): InputFields {
+	const slug = getActionSlug(context, itemIndex);
+	const entry = findAction(slug);
+	// Shown (so present) only when the action is not a catalog slug, e.g. a $fromAI expression.
+	const generic = context.getNodeParameter(TOOL_INPUT_JSON, itemIndex, null) as unknown;
+	if (!entry || (generic !== null && generic !== undefined)) {
+		const fields = parseJsonObject(generic, 'The input', itemIndex);
+		// $fromAI's json type refuses an empty object, so the description asks for {"none": true} instead.
+		delete fields.none;
+		return fields;
+	}
+	const fields: InputFields = {};
+	for (const field of entry.requiredFields) {
+		const value = context.getNodeParameter(toolFieldParameter(field), itemIndex, '') as unknown;
+		if (value !== '' && value !== null && value !== undefined) fields[field] = value;
+	}
+	return fields;
 }
 
 export interface RunOptions {

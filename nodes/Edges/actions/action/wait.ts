@@ -57,7 +57,7 @@ import { callbackPayloadSchema, describeZodError } from '../../../shared/client/
 import { toNodeError } from '../../../shared/nodeErrors';
 import { assertFitsInMemory, DEFAULT_MAX_RESULTS_IN_MEMORY } from '../../../shared/outputsInMemory';
 import { edgesClientFor } from '../../../shared/transport';
-import { resultPairing } from '../../actionCatalog';
+import { findAction, resultPairing } from '../../actionCatalog';
 import {
 	MAX_INPUTS_READ_FOR_PAIRING,
 	indexInputs,
@@ -66,6 +66,7 @@ import {
 	type InputIndex,
 	type PairedOutput,
 } from '../../helpers/pairing';
+import { TOOL_DEFAULT_MAX_BYTES, compactResult, isToolMode } from '../../../shared/toolMode';
 import { InputError, checkCallbackUrl, itemIndexOf } from '../../helpers/validation';
 import { errorItem } from '../utils';
 
@@ -208,7 +209,10 @@ export async function parkUntilCallback(
 						run_uid: run.uid,
 						action: run.action,
 						waited_until: deadline.toISOString(),
-						message: `Edges did not report the end of run ${run.uid} before the maximum wait passed. Check it with Run › Get.`,
+						// An agent's model gets this item as the tool's answer: name the tool that goes on.
+						message: isToolMode(context)
+							? `Run ${run.uid} had not finished when the maximum wait ended; it goes on in Edges. Do not start it again. To read its results, call the Edges Run Outputs tool with run_uid "${run.uid}" in a few minutes.`
+							: `Edges did not report the end of run ${run.uid} before the maximum wait passed. Check it with Run › Get.`,
 					},
 					pairedItem: { item: k },
 				})),
@@ -268,6 +272,7 @@ export async function resumeFromCallback(
 			'maxResultsInMemory',
 			DEFAULT_MAX_RESULTS_IN_MEMORY,
 		) as number,
+		tool: isToolMode(context),
 	});
 	return { webhookResponse: { received: true }, workflowData: [items] };
 }
@@ -320,6 +325,63 @@ export function waitOutputOf(value: unknown): WaitOutput {
  * says in `_edges.item` which input item it came from.
  */
 export async function itemsForEndedRuns(
+	node: INode,
+	client: EdgesClient,
+	runs: WaitedRun[],
+	confirmed: Run[],
+	settings: {
+		output: WaitOutput;
+		continueOnFail: boolean;
+		maxResultsInMemory: number;
+		tool?: boolean;
+	},
+): Promise<INodeExecutionData[]> {
+	const items = await itemsForRuns(node, client, runs, confirmed, settings);
+	return settings.tool ? compactForTool(items, confirmed) : items;
+}
+
+/**
+ * In an AI agent the items are the model's answer: each result keeps the fields of its kind (Compact,
+ * ../../../shared/toolMode.ts), as Run Live does; the summary fields (run_uid, status, counts) stay.
+ */
+function compactForTool(items: INodeExecutionData[], confirmed: Run[]): INodeExecutionData[] {
+	const kind = findAction(String(confirmed[0]?.action_name ?? ''))?.resultKind;
+	for (const item of items) {
+		const { results, [RESULT_ORIGIN_FIELD]: origin, ...rest } = item.json;
+		if (Array.isArray(results)) {
+			item.json.results = (results as IDataObject[]).map((result) => compactResult(kind, result));
+		} else if (origin !== undefined && rest.input_status === undefined) {
+			item.json = { ...compactResult(kind, rest), [RESULT_ORIGIN_FIELD]: origin };
+		}
+	}
+	// One tool call is one answer: keep it within the cap a Run Live tool has, and say what was left out.
+	// Sizes are measured once and taken off as results go, so a big run costs one pass, not one per cut.
+	const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
+	let size = bytes(items.map((i) => i.json));
+	const lists = items
+		.filter((item) => Array.isArray(item.json.results))
+		.map((item) => item.json.results as IDataObject[]);
+	let cut = 0;
+	while (size > TOOL_DEFAULT_MAX_BYTES - 300) {
+		const longest = lists.reduce<IDataObject[] | undefined>(
+			(best, list) => (!best || list.length > best.length ? list : best),
+			undefined,
+		);
+		if (longest && longest.length > 0) {
+			size -= bytes(longest.pop()) + 1;
+			cut++;
+		} else if (items.length > 1) {
+			size -= bytes(items.pop()!.json) + 1;
+			cut++;
+		} else break;
+	}
+	if (cut > 0 && items[0]) {
+		items[0].json.note = `${cut} results were left out to keep this answer under ${TOOL_DEFAULT_MAX_BYTES} bytes; read them all with the Edges Run Outputs tool and the run_uid.`;
+	}
+	return items;
+}
+
+async function itemsForRuns(
 	node: INode,
 	client: EdgesClient,
 	runs: WaitedRun[],
