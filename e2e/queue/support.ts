@@ -94,6 +94,9 @@ export async function deliver(
 	for (;;) {
 		const response = await postWebhook(url, callback.body, {
 			headers: { 'x-callback-ref': callback.ref, ...TRIGGER_SECRET_HEADERS },
+			// a burst of 100 requests on two shared cores: answers can take long, and an abandoned request
+			// would look like a lost answer to the test (Edges would retry it; the test must not)
+			requestTimeoutMs: 300_000,
 		});
 		if (response.status !== 503 || Date.now() > deadline) {
 			return { ...response, servedBy: response.headers.get('x-served-by') };
