@@ -425,9 +425,26 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
 	];
 	await Promise.all(names.map(prepared));
 
+	// All ports up front, distinct: processes starting side by side each picking "a free port, and the next
+	// one for the task broker" took each other's (a worker's broker port was a webhook process's port).
+	const taken: number[] = [proxyPort];
+	const port = async (): Promise<number> => {
+		const found = await freePort(taken);
+		taken.push(found);
+		return found;
+	};
+	const portsOf = async () => ({ port: await port(), brokerPort: await port() });
+	const mainPorts = await portsOf();
+	const workerPorts: Array<{ port: number; brokerPort: number; healthPort: number }> = [];
+	for (let i = 0; i < workerCount; i++)
+		workerPorts.push({ ...(await portsOf()), healthPort: await port() });
+	const webhookPorts: Array<{ port: number; brokerPort: number }> = [];
+	for (let i = 0; i < webhookCount; i++) webhookPorts.push(await portsOf());
+
 	const main = await startN8n({
 		n8nEnv,
 		userFolder: userFolders.get('main')!,
+		...mainPorts,
 		command: 'start',
 		// the first start runs all migrations on PostgreSQL: ~40 s on an idle machine, more on a busy one
 		readyTimeoutMs: 300_000,
@@ -435,10 +452,11 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
 	});
 
 	const workerStarts = Array.from({ length: workerCount }, async (_, i) => {
-		const healthPort = await freePort();
+		const { healthPort, ...ports } = workerPorts[i];
 		return await startN8n({
 			n8nEnv,
 			userFolder: userFolders.get(`worker-${i + 1}`)!,
+			...ports,
 			command: 'worker',
 			args: ['--concurrency=10'],
 			readinessUrl: `http://127.0.0.1:${healthPort}/healthz/readiness`,
@@ -455,14 +473,14 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
 		const opts: StartN8nOptions = {
 			n8nEnv,
 			userFolder: userFolders.get(`webhook-${i + 1}`)!,
+			...webhookPorts[i],
 			command: 'webhook',
 			readyTimeoutMs: 300_000,
 			env: shared,
 		};
-		const instance = await startN8n(opts);
 		// a restart keeps the port and broker port, as a restarted container keeps its address
-		webhookOptions[i] = { ...opts, port: instance.port, brokerPort: instance.brokerPort };
-		return instance;
+		webhookOptions[i] = opts;
+		return await startN8n(opts);
 	});
 	const [workers, webhooks] = await Promise.all([
 		Promise.all(workerStarts),
