@@ -455,7 +455,13 @@ export interface WebhookResponse {
 export async function postWebhook(
 	url: string,
 	body: unknown,
-	options: { headers?: Record<string, string>; timeoutMs?: number; method?: string } = {},
+	options: {
+		headers?: Record<string, string>;
+		timeoutMs?: number;
+		method?: string;
+		/** How long one request may take; default 30 s. */
+		requestTimeoutMs?: number;
+	} = {},
 ): Promise<WebhookResponse> {
 	const deadline = Date.now() + (options.timeoutMs ?? 15_000);
 	for (;;) {
@@ -463,7 +469,7 @@ export async function postWebhook(
 			method: options.method ?? 'POST',
 			headers: { 'content-type': 'application/json', ...options.headers },
 			body: JSON.stringify(body),
-			signal: AbortSignal.timeout(30_000),
+			signal: AbortSignal.timeout(options.requestTimeoutMs ?? 30_000),
 		});
 		const text = await response.text();
 		if (response.status !== 404 || Date.now() > deadline) {

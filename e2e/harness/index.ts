@@ -37,7 +37,9 @@
  *                                   as n8n's community-package installer does.
  *   packOnce()                      The run's tarball (E2E_TARBALL, else built once).
  * n8n process (n8n.ts, processes.ts)
- *   startN8n({ userFolder, port?, brokerPort?, env?, readyTimeoutMs?, logPath? }) -> N8nInstance
+ *   startN8n({ userFolder, port?, brokerPort?, env?, readyTimeoutMs?, logPath?, command?, args?,
+ *             readinessUrl? }) -> N8nInstance
+ *                   `command`: 'start' (main, default), 'worker' or 'webhook' (queue mode).
  *                   Free loopback ports, the recipe's environment (sqlite, fixed encryption key,
  *                   unverified community packages on, Node 24 first on PATH for the task runner),
  *                   log appended to <userFolder>/n8n.log; waits for GET /healthz/readiness = 200
@@ -53,6 +55,15 @@
  *                   The registry behind it: tracked PIDs are killed on afterAll, on exit/SIGINT/SIGTERM,
  *                   and by a watchdog process if this process dies (even kill -9). Track any other
  *                   long-running child you spawn.
+ * Queue mode (queue.ts), for e2e/queue (`npm run test:queue`)
+ *   startQueueStack({ tarball, dir, postgresDir, routing }) -> QueueStack
+ *                   A fresh PostgreSQL cluster and Redis on free loopback ports, n8n main (production
+ *                   webhooks off) + 2 workers + 2 webhook processes, each with the package installed in its
+ *                   own user folder, and nginx in front with the README's queue-mode configuration
+ *                   (`routing: 'sticky'` as documented, or 'round-robin' without the `hash` line).
+ *   QueueStack      main, workers, webhooks (N8nInstance each), api, proxyUrl, webhookUrl(path),
+ *                   restartWebhook(i), webhookIndexOf(X-Served-By), webhookLogs(), readyMs, memoryMiB().
+ *   startPostgres(dir), startRedis(dir), startNginx(...), nginxConfig(...), readmeNginxSnippet()
  * n8n API (api.ts)
  *   setupOwner(baseUrl, owner?) -> N8nSession   Owner (when missing) + login cookie.
  *   N8nSession      rest(method, path, body?), createApiKey(label?), deleteApiKeys(label),
@@ -87,6 +98,7 @@ export * from './n8n';
 export * from './pack';
 export * from './ports';
 export * from './processes';
+export * from './queue';
 
 /** Node type names as n8n knows them once the package is installed. */
 export const NODE_TYPES = {

@@ -26,9 +26,21 @@ export interface StartN8nOptions {
 	n8nEnv?: N8nEnv;
 	/** n8n's stdout+stderr go here (appended). Default `<userFolder>/n8n.log`. */
 	logPath?: string;
+	/**
+	 * Which n8n process: `start` (the main process, default), `worker` or `webhook` (queue mode, see
+	 * queue.ts). Extra arguments, e.g. `--concurrency=10`, go in `args`.
+	 */
+	command?: 'start' | 'worker' | 'webhook';
+	args?: string[];
+	/**
+	 * The URL that answers 200 once this process is ready. Default `<baseUrl>/healthz/readiness`; a worker
+	 * listens on no N8N_PORT, so its readiness is on QUEUE_HEALTH_CHECK_PORT instead.
+	 */
+	readinessUrl?: string;
 }
 
 export interface N8nInstance {
+	command: 'start' | 'worker' | 'webhook';
 	/** `http://127.0.0.1:<port>` (no trailing slash). */
 	baseUrl: string;
 	port: number;
@@ -85,9 +97,9 @@ async function stopStaleInstance(userFolder: string): Promise<void> {
 	await stopProcess(pid);
 }
 
-async function isReady(baseUrl: string): Promise<boolean> {
+async function isReady(readinessUrl: string): Promise<boolean> {
 	try {
-		const response = await fetch(`${baseUrl}/healthz/readiness`, {
+		const response = await fetch(readinessUrl, {
 			signal: AbortSignal.timeout(2_000),
 		});
 		return response.status === 200;
@@ -114,6 +126,9 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const logPath = options.logPath ?? path.join(userFolder, 'n8n.log');
 	const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
+	const command = options.command ?? 'start';
+	const readinessUrl = options.readinessUrl ?? `${baseUrl}/healthz/readiness`;
+	const name = `n8n ${command} :${port}`;
 
 	const env: Record<string, string> = {
 		// Node 24 first: n8n starts its task runner with the `node` it finds
@@ -149,16 +164,16 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 	const logStart = fs.existsSync(logPath) ? fs.statSync(logPath).size : 0;
 	const currentLog = () => readFrom(logPath, logStart);
 	const logFd = fs.openSync(logPath, 'a');
-	fs.writeSync(logFd, `\n===== n8n start ${new Date().toISOString()} port ${port} =====\n`);
-	const child = spawn(n8nEnv.nodeBin, [n8nEnv.n8nBin, 'start'], {
+	fs.writeSync(logFd, `\n===== n8n ${command} ${new Date().toISOString()} port ${port} =====\n`);
+	const child = spawn(n8nEnv.nodeBin, [n8nEnv.n8nBin, command, ...(options.args ?? [])], {
 		cwd: userFolder,
 		env,
 		stdio: ['ignore', logFd, logFd],
 		detached: true,
 	});
 	fs.closeSync(logFd);
-	const pid = trackProcess(child, `n8n :${port}`);
-	const watchdogPid = watchParent(pid, `n8n :${port}`);
+	const pid = trackProcess(child, name);
+	const watchdogPid = watchParent(pid, name);
 	fs.writeFileSync(path.join(userFolder, PID_FILE), String(pid));
 
 	let exitInfo: string | undefined;
@@ -168,6 +183,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 
 	let stopped: Promise<void> | undefined;
 	const instance: N8nInstance = {
+		command,
 		baseUrl,
 		port,
 		brokerPort,
@@ -200,14 +216,14 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 	for (;;) {
 		if (exitInfo) {
 			throw new Error(
-				`n8n exited before it was ready (${exitInfo}). Last lines of ${logPath}:\n${tail(currentLog(), 60)}`,
+				`${name} exited before it was ready (${exitInfo}). Last lines of ${logPath}:\n${tail(currentLog(), 60)}`,
 			);
 		}
-		if (await isReady(baseUrl)) return instance;
+		if (await isReady(readinessUrl)) return instance;
 		if (Date.now() > deadline) {
 			await instance.stop();
 			throw new Error(
-				`n8n was not ready after ${readyTimeoutMs / 1000} s (GET ${baseUrl}/healthz/readiness). ` +
+				`${name} was not ready after ${readyTimeoutMs / 1000} s (GET ${readinessUrl}). ` +
 					`Last lines of ${logPath}:\n${tail(currentLog(), 60)}`,
 			);
 		}

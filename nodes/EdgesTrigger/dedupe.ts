@@ -12,12 +12,16 @@
  *   waits for the first and gets its answer) and refs done recently. Every write to static data merges that
  *   memory back in, which also repairs refs lost to an overlapping request's overwrite.
  * Static data is what survives a restart of n8n; the process memory is what makes concurrent copies safe.
- * With several n8n webhook processes (queue mode) the process memory is per process: two copies that land
- * on two processes at the same moment can still both pass. Edges sends copies one after the other, so this
- * needs a real race between processes.
+ * With several n8n webhook processes (queue mode) serving one trigger, neither layer holds: the memory is
+ * per process, and a copy reaching another process right after the first was answered reads static data
+ * saved before the first one's save lands (measured: a duplicate in 7 of 10 tries), while overlapping saves
+ * drop each other's refs. Nothing atomic is reachable from `webhook()`, so the fix is routing (every
+ * request for one trigger to one process, README "Queue mode"); sharing.ts detects when it is missing.
  */
 
 import { createHash } from 'crypto';
+
+import type { ServedBy } from './sharing';
 
 /**
  * How many refs static data keeps, oldest dropped first.
@@ -63,6 +67,8 @@ export interface TriggerState {
 	activation?: { webhookUrl: string; activatedAt: string };
 	/** The Edges schedule this trigger owns, when it owns one. */
 	schedule?: OwnedSchedule;
+	/** Which processes accepted callbacks for this trigger, and when: see sharing.ts. */
+	servedBy?: ServedBy;
 }
 
 export interface OwnedSchedule {
@@ -109,6 +115,23 @@ export function mergedSeen(
 	for (const key of [...recent].reverse()) keep(key);
 	for (const key of storedKeys(stored)) keep(key);
 	return [...kept].join('');
+}
+
+/** How many of the newest keys of the process memory `lacksRecentKeys` looks for. */
+const RECENT_KEYS_CHECKED = 64;
+
+/**
+ * Whether static data lacks one of the newest keys this process accepted: the sign that an overlapping
+ * request's save overwrote them. Only the newest are checked: they are the ones such a save can have
+ * dropped since this process last wrote, and checking them costs little on every callback.
+ */
+export function lacksRecentKeys(stored: string | undefined, recent: ReadonlySet<string>): boolean {
+	const state = { seen: stored };
+	const keys = [...recent];
+	for (let i = keys.length - 1; i >= 0 && i >= keys.length - RECENT_KEYS_CHECKED; i--) {
+		if (!isRemembered(state, keys[i])) return true;
+	}
+	return false;
 }
 
 /** How the processing of one callback ended. `remember` says whether the ref is now done for good. */

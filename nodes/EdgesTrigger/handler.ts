@@ -36,16 +36,42 @@ import {
 	isEndingStatus,
 	readCallbackBody,
 } from './callback';
-import { CallbackGate, isRemembered, mergedSeen, refKey, type TriggerState } from './dedupe';
+import {
+	CallbackGate,
+	isRemembered,
+	lacksRecentKeys,
+	mergedSeen,
+	refKey,
+	type TriggerState,
+} from './dedupe';
 import { buildItem, withoutSecret, type TriggerItem } from './item';
+import {
+	markServed,
+	newProcessIdentity,
+	otherServingProcess,
+	sharingWarning,
+	WARNING_LOG_INTERVAL_MS,
+} from './sharing';
 
 type Decision =
 	| { kind: 'emit'; item: TriggerItem }
 	| { kind: 'ignore'; reason: string }
 	| { kind: 'reject'; status: number; message: string };
 
-/** The process-wide memory of the trigger (one per node type instance). */
-export class TriggerMemory extends CallbackGate<Decision> {}
+/** The process-wide memory of the trigger (one per node type instance, so one per n8n process). */
+export class TriggerMemory extends CallbackGate<Decision> {
+	/** Who this process is to other processes sharing the static data (see sharing.ts). */
+	readonly identity = newProcessIdentity();
+	private readonly warnedAt = new Map<string, number>();
+
+	/** Whether to log the sharing warning for `scope` now: once, then at most every few minutes. */
+	shouldLogWarning(scope: string, now: number): boolean {
+		const last = this.warnedAt.get(scope);
+		if (last !== undefined && now - last < WARNING_LOG_INTERVAL_MS) return false;
+		this.warnedAt.set(scope, now);
+		return true;
+	}
+}
 
 /**
  * The run confirmation happens before Edges gets its answer, so it must not wait long: a couple of quick
@@ -95,10 +121,22 @@ export async function handleCallback(
 		});
 	}
 
-	// 4 and 5. Dedup, then confirm with Edges.
 	const state = context.getWorkflowStaticData('node') as TriggerState;
-	const scope = `${context.getWorkflow().id ?? ''}:${context.getNode().id ?? context.getNode().name}`;
-	const receivedAt = new Date().toISOString();
+	const workflowId = context.getWorkflow().id ?? '';
+	const scope = `${workflowId}:${context.getNode().id ?? context.getNode().name}`;
+	const now = Date.now();
+
+	// Another live webhook process serving this trigger: exactly-once cannot hold; say so (sharing.ts).
+	const sharedWith = otherServingProcess(state.servedBy, memory.identity, now);
+	const warning = sharedWith ? sharingWarning(sharedWith, now) : undefined;
+	if (warning && memory.shouldLogWarning(scope, now)) {
+		context.logger.warn(
+			`Edges Trigger "${context.getNode().name}" (workflow ${workflowId}): ${warning}`,
+		);
+	}
+
+	// 4 and 5. Dedup, then confirm with Edges.
+	const receivedAt = new Date(now).toISOString();
 	const key = refKey(ref);
 	const answer = await memory.pass(scope, key, isRemembered(state, key), async () => {
 		const decision = await decide(context, credentials, payload, {
@@ -111,9 +149,15 @@ export async function handleCallback(
 		// Written to this request's copy of static data, which n8n saves when the webhook returns.
 		if (remember) {
 			state.seen = mergedSeen(state.seen, memory.recentKeys(scope), key);
+			state.servedBy = markServed(state.servedBy, memory.identity, now);
 		}
 		return { result: decision, remember };
 	});
+	// Refs this process accepted that the loaded static data lacks were dropped by an overlapping save
+	// (last writer wins): written back now, so other processes and restarts know them again.
+	if (lacksRecentKeys(state.seen, memory.recentKeys(scope))) {
+		state.seen = mergedSeen(state.seen, memory.recentKeys(scope));
+	}
 
 	if (answer.kind === 'duplicate') {
 		context.logger.debug(`Edges callback ${ref} was already received; no new execution`);
@@ -126,6 +170,7 @@ export async function handleCallback(
 		return respond(context, 200, { received: true, ignored: decision.reason });
 
 	// 6. Answer Edges now; the outputs, which may take many pages, are read afterwards.
+	if (warning) decision.item.delivery_warning = warning;
 	const item = withoutSecret(decision.item, expected?.secret);
 	respond(context, 200, { received: true, run_uid: item.run_uid });
 	if (item.kind === 'run' && (context.getNodeParameter('attachOutputs', false) as boolean)) {

@@ -49,6 +49,11 @@ export interface HarnessOptions {
 	typeVersion?: number;
 	/** Static data saved by a previous harness (a restart), as n8n keeps it in the database. */
 	staticData?: string;
+	/**
+	 * The database row's static data, shared with other harnesses: several n8n processes (queue mode with
+	 * several webhook processes) serving one workflow, each with its own instance of the node type.
+	 */
+	sharedStaticData?: { value: string };
 	/** Listen on this port (a restart keeps the URL Edges calls); default: any free port. */
 	port?: number;
 	workflowId?: string;
@@ -72,7 +77,7 @@ export class WebhookHarness {
 	readonly executions: HarnessExecution[] = [];
 	/** Errors thrown by `webhook()`: n8n records each as a failed execution. */
 	readonly failedExecutions: Array<{ error: Error; request: number }> = [];
-	private savedStaticData: string;
+	private readonly store: { value: string };
 	private requestCount = 0;
 	private readonly node: INode;
 	private readonly workflowData: IWorkflowBase;
@@ -85,7 +90,7 @@ export class WebhookHarness {
 		private readonly server: http.Server,
 		readonly baseUrl: string,
 	) {
-		this.savedStaticData = options.staticData ?? '{}';
+		this.store = options.sharedStaticData ?? { value: options.staticData ?? '{}' };
 		const typeName = nodeTypeName(options.nodeType);
 		this.node = {
 			id: 'edges-trigger-node',
@@ -162,12 +167,12 @@ export class WebhookHarness {
 
 	/** Static data as n8n would have it in the database now. */
 	get staticData(): string {
-		return this.savedStaticData;
+		return this.store.value;
 	}
 
 	/** The trigger's own part of the static data (`getWorkflowStaticData('node')`). */
 	get nodeStaticData(): IDataObject {
-		const all = JSON.parse(this.savedStaticData) as IDataObject;
+		const all = JSON.parse(this.store.value) as IDataObject;
 		return (all[`node:${TRIGGER_NODE_NAME}`] as IDataObject | undefined) ?? {};
 	}
 
@@ -232,14 +237,14 @@ export class WebhookHarness {
 			nodeTypes: this.nodeTypes,
 			active: true,
 			settings: {},
-			staticData: JSON.parse(this.savedStaticData) as IDataObject,
+			staticData: JSON.parse(this.store.value) as IDataObject,
 		});
 	}
 
 	private saveStaticData(workflow: Workflow): void {
 		const data = workflow.staticData as IDataObject & { __dataChanged?: boolean };
 		if (data.__dataChanged !== true) return;
-		this.savedStaticData = JSON.stringify(data, (key, value: unknown) =>
+		this.store.value = JSON.stringify(data, (key, value: unknown) =>
 			key === '__dataChanged' ? undefined : value,
 		);
 		data.__dataChanged = false;
