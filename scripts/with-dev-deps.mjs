@@ -50,8 +50,11 @@ if (reason) {
 }
 
 const child = spawn(bin, args, { cwd: process.cwd(), stdio: 'inherit' });
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-	// the terminal sends Ctrl-C to the tool too; a signal sent to this wrapper alone is passed on
+// Ctrl-C: the terminal signals the whole process group, the tool included, so passing SIGINT on would
+// deliver it twice (and a tool that stops gracefully on the first reads a second one as "kill now").
+process.on('SIGINT', () => {});
+// SIGTERM and SIGHUP usually come to this process alone (a process manager, a closed session): pass them on.
+for (const signal of ['SIGTERM', 'SIGHUP']) {
 	process.on(signal, () => {
 		if (child.exitCode === null) child.kill(signal);
 	});

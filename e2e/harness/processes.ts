@@ -25,7 +25,7 @@ const sleep = async (ms: number) => await new Promise<void>((resolve) => setTime
 const tracked = new Map<number, Tracked>();
 const shutdownHooks: Array<() => Promise<void> | void> = [];
 let handlersInstalled = false;
-const REPEATED_SIGNAL_MS = 1_000;
+const REPEATED_SIGNAL_MS = 1_500;
 /** The exit code after a graceful stop on a signal; undefined: 130 for SIGINT, 143 otherwise. */
 let signalExitCode: number | undefined;
 
@@ -64,7 +64,8 @@ function installHandlers(): void {
 		process.once(signal, () => {
 			const code = signalExitCode ?? (signal === 'SIGINT' ? 130 : 143);
 			// One Ctrl-C reaches this process more than once: the terminal signals the whole process
-			// group, and npm and tsx relay it again. Only a repeat that comes later is a second press.
+			// group, and npm and tsx relay it again, late on a busy machine. Only a repeat that comes later is a
+			// second press.
 			const firstAt = Date.now();
 			const onRepeat = () => {
 				if (Date.now() - firstAt < REPEATED_SIGNAL_MS) {
