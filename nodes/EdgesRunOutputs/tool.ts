@@ -18,6 +18,7 @@ import type { EdgesClient } from '../shared/client';
 import {
 	TOOL_DEFAULT_LIMIT,
 	TOOL_DEFAULT_MAX_BYTES,
+	toolMaxBytesProperty,
 	toolAnswer,
 	toolErrorMessage,
 } from '../shared/toolMode';
@@ -72,16 +73,7 @@ export const toolProperties: INodeProperties[] = [
 			{ name: 'Full', value: 'full', description: 'Every field Edges returns' },
 		],
 	},
-	{
-		displayName: 'Max Result Size (Bytes)',
-		name: 'toolMaxBytes',
-		type: 'number',
-		default: TOOL_DEFAULT_MAX_BYTES,
-		typeOptions: { minValue: 500 },
-		description:
-			'Largest answer one tool call gives the model, in bytes of JSON; results beyond it are left out and the answer says so',
-		displayOptions: { show: TOOL },
-	},
+	toolMaxBytesProperty({ show: TOOL }),
 ];
 
 /** One tool call: one answer item, or an error whose message says what to do. */

@@ -7,7 +7,7 @@
  * model needs: the label, whether retrying helps, and what to do next. No n8n imports but types, so the
  * shaping can be tested alone.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { ACTION_CATALOG, COMPACT_FIELDS, type ResultKind } from './actionCatalog';
 import { EdgesApiError, EdgesNetworkError, EdgesResponseError } from './client';
@@ -20,6 +20,22 @@ export const TOOL_DEFAULT_MAX_BYTES = 8000;
 export const TOOL_DEFAULT_MAX_WAIT_MINUTES = 10;
 /** Longest Retry-After a tool call sleeps through; longer waits fail fast with the wait in the message. */
 export const TOOL_MAX_RETRY_AFTER_MS = 5_000;
+
+/** The "Max Result Size (Bytes)" parameter of every Edges tool (the Edges node and Edges Run Outputs). */
+export function toolMaxBytesProperty(
+	displayOptions: INodeProperties['displayOptions'],
+): INodeProperties {
+	return {
+		displayName: 'Max Result Size (Bytes)',
+		name: 'toolMaxBytes',
+		type: 'number',
+		default: TOOL_DEFAULT_MAX_BYTES,
+		typeOptions: { minValue: 500 },
+		description:
+			'Largest answer one tool call gives the model, in bytes of JSON; results beyond it are left out and the answer says so',
+		displayOptions,
+	};
+}
 
 /** n8n names the tool variant of a node type `<name>Tool`; `@tool` display options use the same test. */
 export function isToolMode(context: { getNode(): { type: string } }): boolean {

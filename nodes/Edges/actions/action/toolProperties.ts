@@ -26,7 +26,7 @@ import {
 } from '../../actionCatalog';
 import {
 	TOOL_DEFAULT_LIMIT,
-	TOOL_DEFAULT_MAX_BYTES,
+	toolMaxBytesProperty,
 	TOOL_DEFAULT_MAX_WAIT_MINUTES,
 } from '../../../shared/toolMode';
 
@@ -232,16 +232,7 @@ function toolResultProperties(): INodeProperties[] {
 				{ name: 'Full', value: 'full', description: 'Every field Edges returns' },
 			],
 		},
-		{
-			displayName: 'Max Result Size (Bytes)',
-			name: 'toolMaxBytes',
-			type: 'number',
-			default: TOOL_DEFAULT_MAX_BYTES,
-			typeOptions: { minValue: 500 },
-			description:
-				'Largest answer one tool call gives the model, in bytes of JSON; results beyond it are left out and the answer says so',
-			displayOptions: { show },
-		},
+		toolMaxBytesProperty({ show }),
 	];
 }
 
