@@ -31,6 +31,7 @@ import {
 	type CredentialRef,
 	startSimulatedEdgesInN8n,
 	stopSimulatedEdgesInN8n,
+	deactivateOwnedSchedule,
 } from './support';
 import { EdgesSimulator, OTHER_API_KEY } from '../test/simulator';
 import { apiClient, startRun } from '../test/simulator/testkit';
@@ -537,31 +538,17 @@ describe('Edges nodes in a real n8n (issue 6 scenarios)', () => {
 			profile('quinn'),
 		]);
 
-		const beforeDeactivation = sim.requests.length;
-		await t.api.deactivateWorkflow(workflow.id);
-		await eventually('the schedule to be cancelled', async () => {
-			const { data } = await apiClient(sim).get(`/schedules/${scheduleUid}`);
-			return (data as { status: string }).status === 'CANCELLED' ? true : undefined;
-		});
-		expect(
-			sim.requests
-				.slice(beforeDeactivation)
-				.filter((r) => r.method === 'POST')
-				.map((r) => `${r.path} ${r.status}`),
-		).toEqual([`/v1/schedules/${scheduleUid}/cancel 200`]);
-		// delete forgot the schedule and the activation, and kept the refs of processed callbacks.
-		const state = (await t.api.getWorkflow(workflow.id)).staticData as Record<
-			string,
-			Record<string, unknown>
-		>;
-		expect(state['node:Edges Trigger'].schedule).toBeUndefined();
-		expect(state['node:Edges Trigger'].activation).toBeUndefined();
-		// One callback was processed: one 12-character ref key (see refKey in nodes/EdgesTrigger/dedupe.ts).
-		expect(state['node:Edges Trigger'].seen).toMatch(/^[A-Za-z0-9_-]{12}$/);
-		// The trigger no longer listens.
-		await eventually('the webhook to be removed', async () =>
-			(await postWebhook(url, {}, { timeoutMs: 0 })).status === 404 ? true : undefined,
+		// delete cancelled the schedule, forgot it and the activation, and kept the refs of processed callbacks.
+		const state = await deactivateOwnedSchedule(
+			t.api,
+			sim,
+			{ id: workflow.id, triggerUrl: url },
+			scheduleUid,
 		);
+		expect(state.schedule).toBeUndefined();
+		expect(state.activation).toBeUndefined();
+		// One callback was processed: one 12-character ref key (see refKey in nodes/EdgesTrigger/dedupe.ts).
+		expect(state.seen).toMatch(/^[A-Za-z0-9_-]{12}$/);
 	});
 
 	async function latestRunUid(): Promise<string> {

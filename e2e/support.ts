@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 
 import {
 	NODE_TYPES,
+	postWebhook,
 	startTestN8n,
 	stopAll,
 	type Credential,
@@ -17,6 +18,7 @@ import {
 } from './harness';
 import { CALLBACK_SECRET_HEADER, deriveCallbackSecret } from '../nodes/shared/callbackSecret';
 import { DEFAULT_API_KEY, EdgesSimulator } from '../test/simulator';
+import { apiClient } from '../test/simulator/testkit';
 
 export const profile = (handle: string) => `https://www.linkedin.com/in/${handle}/`;
 
@@ -247,4 +249,43 @@ export async function eventually<T>(
 		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
+}
+
+/**
+ * Deactivates a workflow whose Edges Trigger owns an Edges schedule and checks what the trigger's
+ * `delete()` owes: the schedule cancelled with one POST and nothing else, and the trigger no longer
+ * listening at `triggerUrl`. Resolves with the trigger's static data afterwards, for the caller's checks.
+ */
+export async function deactivateOwnedSchedule(
+	api: N8nApi,
+	sim: EdgesSimulator,
+	workflow: { id: string; triggerUrl: string },
+	scheduleUid: string,
+	unregisterTimeoutMs = 30_000,
+): Promise<Record<string, unknown>> {
+	const beforeDeactivation = sim.requests.length;
+	await api.deactivateWorkflow(workflow.id);
+	await eventually('the schedule to be cancelled', async () => {
+		const { data } = await apiClient(sim).get(`/schedules/${scheduleUid}`);
+		return (data as { status: string }).status === 'CANCELLED' ? true : undefined;
+	});
+	expect(
+		sim.requests
+			.slice(beforeDeactivation)
+			.filter((r) => r.method === 'POST')
+			.map((r) => `${r.path} ${r.status}`),
+	).toEqual([`/v1/schedules/${scheduleUid}/cancel 200`]);
+	await eventually(
+		'the trigger to stop listening',
+		async () =>
+			(await postWebhook(workflow.triggerUrl, {}, { timeoutMs: 0 })).status === 404
+				? true
+				: undefined,
+		unregisterTimeoutMs,
+	);
+	const all = ((await api.getWorkflow(workflow.id)).staticData ?? {}) as Record<
+		string,
+		Record<string, unknown>
+	>;
+	return all['node:Edges Trigger'] ?? {};
 }

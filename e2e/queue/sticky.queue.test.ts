@@ -25,6 +25,7 @@ import {
 	triggerNode,
 	urlsToItemsNode,
 	webhookNode,
+	deactivateOwnedSchedule,
 	type CredentialRef,
 } from '../support';
 import {
@@ -408,27 +409,15 @@ describe('queue mode behind nginx, trigger routed by path (the README configurat
 			profile('quinn'),
 		]);
 
-		const beforeDeactivation = sim.requests.length;
-		await stack.api.deactivateWorkflow(workflow.id);
-		await eventually('the schedule to be cancelled', async () => {
-			const { data } = await apiClient(sim).get(`/schedules/${scheduleUid}`);
-			return (data as { status: string }).status === 'CANCELLED' ? true : undefined;
-		});
-		expect(
-			sim.requests
-				.slice(beforeDeactivation)
-				.filter((r) => r.method === 'POST')
-				.map((r) => `${r.path} ${r.status}`),
-		).toEqual([`/v1/schedules/${scheduleUid}/cancel 200`]);
-		const state = await triggerState(stack.api, workflow.id);
-		expect(state.schedule).toBeUndefined();
-		expect(state.seen).toMatch(/^[A-Za-z0-9_-]{12}$/);
-		await eventually(
-			'the webhook processes to stop serving the trigger',
-			async () =>
-				(await postWebhook(url, {}, { timeoutMs: 0 })).status === 404 ? true : undefined,
+		const state = await deactivateOwnedSchedule(
+			stack.api,
+			sim,
+			{ id: workflow.id, triggerUrl: url },
+			scheduleUid,
 			60_000,
 		);
+		expect(state.schedule).toBeUndefined();
+		expect(state.seen).toMatch(/^[A-Za-z0-9_-]{12}$/);
 	});
 
 	it('8. no webhook process logged that the trigger is served by several processes', () => {
